@@ -1,0 +1,1 @@
+"""Sila's benchmark harness: seed a database, serve it with gunicorn, measure pages."""

@@ -1,0 +1,1 @@
+"""Staff accounts: users, roles, teams, branches, login and the permission check."""

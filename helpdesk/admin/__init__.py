@@ -1,0 +1,1 @@
+"""Administration: the association's profile, users, channels and the audit log."""

@@ -1,0 +1,82 @@
+"""The OpenAPI 3.1 document, generated from the operations' declarations, and its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template
+
+from helpdesk.api import schemas
+from helpdesk.api import views as _views  # noqa: F401  (registers every operation)
+from helpdesk.api.operations import OPERATIONS, Operation, Parameter
+from helpdesk.api.schema import Array, components
+from helpdesk.api.services import SCOPES
+
+bp = Blueprint("api_docs", __name__, url_prefix="/api")
+
+API_VERSION = "1.0.0"
+
+
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    schema = parameter.schema
+    document: dict[str, Any] = {"name": parameter.name, "in": parameter.location,
+                                "required": parameter.required or parameter.location == "path",
+                                "schema": schema.document()}
+    if parameter.many and isinstance(schema, Array):
+        document.update(style="form", explode=True)
+    if parameter.description:
+        document["description"] = parameter.description
+    return document
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "operationId": op.endpoint.split(".")[-1],
+        "summary": op.summary,
+        "tags": [op.path.split("/")[3]],
+        "parameters": [_parameter(p) for p in (*op.parameters, *op.headers)],
+        "responses": {
+            str(status): ({"description": description,
+                           "content": {"application/json": {"schema": schema.document()}}}
+                          if schema is not None else {"description": description})
+            for status, (description, schema) in sorted(op.responses.items())
+        },
+    }
+    if op.scope is not None:
+        document["security"] = [{"bearer": [op.scope]}]
+    if op.request is not None:
+        document["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{op.request.name}"}}}}
+    return document
+
+
+def openapi_document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Sila API", "version": API_VERSION,
+                 "description": "Create and follow tickets. Authenticate with "
+                                "`Authorization: Bearer <token>`; scopes: "
+                                + ", ".join(SCOPES) + "."},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components(schemas.COMPONENTS),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "An API token."}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi_document())
+
+
+@bp.get("/docs")
+def docs():
+    document = openapi_document()
+    return render_template("api/docs.html", document=document, operations=OPERATIONS,
+                           components=document["components"]["schemas"])

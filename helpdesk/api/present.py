@@ -1,0 +1,50 @@
+"""JSON shapes of the API's resources (what schemas.py declares)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from helpdesk.contacts.identifiers import mask_national_id
+from helpdesk.contacts.models import Contact
+from helpdesk.tickets.models import Event, Ticket
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def ticket_summary(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "kind": ticket.kind,
+        "channel": ticket.channel_key,
+        "priority": ticket.priority,
+        "subject": ticket.subject,
+        "service": ticket.service.key if ticket.service is not None else None,
+        "contact_id": ticket.contact_id,
+        "team_id": ticket.team_id,
+        "assignee_id": ticket.assignee_id,
+        "version": ticket.version,
+        "created_at": _time(ticket.created_at),
+        "updated_at": _time(ticket.updated_at),
+    }
+
+
+def event(item: Event) -> dict[str, Any]:
+    return {"id": item.id, "type": item.type, "visibility": item.visibility,
+            "body": item.body, "actor_id": item.actor_id,
+            "created_at": _time(item.created_at), "data": dict(item.data or {})}
+
+
+def ticket_detail(ticket: Ticket, allowed_actions: list[str], events: list[Event]
+                  ) -> dict[str, Any]:
+    return {**ticket_summary(ticket), "allowed_actions": allowed_actions,
+            "timeline": [event(item) for item in events]}
+
+
+def contact(item: Contact) -> dict[str, Any]:
+    return {"id": item.id, "name": item.name, "kind": item.kind,
+            "national_id": mask_national_id(item.national_id) or None,
+            "phone": item.phone, "email": item.email}

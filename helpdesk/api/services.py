@@ -1,0 +1,165 @@
+"""API token use cases: create (the secret is returned once), authenticate, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from helpdesk.accounts.models import User
+from helpdesk.accounts.permissions import can
+from helpdesk.api.models import ApiToken
+from helpdesk.channels.intake import IntakeResult
+from helpdesk.contacts.models import Contact
+from helpdesk.db_types import utcnow
+from helpdesk.extensions import db
+from helpdesk.tickets.errors import PermissionDenied
+from helpdesk.validation import ValidationError
+
+SCOPES = ("tickets:read", "tickets:write", "contacts:read", "contacts:write", "catalog:read")
+TOKEN_MARK = "sila"
+PREFIX_BYTES = 6          # 12 hex characters: enough to tell tokens apart in a list
+SECRET_BYTES = 32         # 256 random bits
+TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def prefix_of(secret: str) -> str | None:
+    """The display prefix inside ``sila_<prefix>_<random>``, without a database read."""
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_MARK or len(parts[1]) != PREFIX_BYTES * 2:
+        return None
+    return parts[1]
+
+
+def create_token(user: User, name: str, scopes: Iterable[str]) -> tuple[ApiToken, str]:
+    """A new token for ``user``; the secret is returned here and never stored."""
+    name = " ".join(str(name or "").split())[:100]
+    wanted = [scope.strip() for scope in scopes if scope and scope.strip()]
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Name the token after the system that will use it.")
+    unknown = sorted(set(wanted) - set(SCOPES))
+    if unknown or not wanted:
+        errors["scopes"] = _("Choose scopes among: %(scopes)s.", scopes=", ".join(SCOPES))
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(PREFIX_BYTES)
+    secret = f"{TOKEN_MARK}_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret),
+                     prefix=prefix, scopes=sorted(set(wanted)), created_at=utcnow())
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def authenticate(secret: str) -> ApiToken | None:
+    """The live token with this secret whose user is active, or None."""
+    if prefix_of(secret) is None:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    user = db.session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    _touch(token)
+    return token
+
+
+def _touch(token: ApiToken) -> None:
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
+        return
+    # A conditional UPDATE: concurrent requests with one token do not fight over the row.
+    db.session.execute(update(ApiToken).where(
+        ApiToken.id == token.id,
+        (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < now - TOUCH_EVERY))
+        .values(last_used_at=now).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def revoke_token(token: ApiToken, actor: Any = None) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+    return token
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.id)))
+
+
+# ---------------------------------------------------------------------------------------
+# Tickets created through the API
+
+API_ID_PREFIX = "api:"
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def create_ticket(user: User, data: Mapping[str, Any], *,
+                  idempotency_key: str | None = None) -> IntakeResult:
+    """Open a ticket on an active channel as ``user``; a repeat of the same external id
+    (or idempotency key) returns the first ticket and writes nothing."""
+    from helpdesk.channels.intake import Person, receive_structured
+    from helpdesk.channels.registry import get_channel
+    from helpdesk.channels.services import is_channel_active
+    from helpdesk.plugin_api.types import InboundMessage
+    from helpdesk.services_catalog.services import get_active_service
+
+    if not can(user, "tickets.create"):
+        raise PermissionDenied("tickets.create")
+    errors: dict[str, str] = {}
+    key = str(data["channel"])
+    channel = get_channel(key)
+    if channel is None or not is_channel_active(key):
+        errors["channel"] = _("Choose an active channel.")
+    elif data["kind"] not in channel.meta.kinds:
+        errors["kind"] = _("This channel does not take this kind of ticket.")
+    service_id = None
+    if data.get("service"):
+        service = get_active_service(str(data["service"]))
+        if service is None:
+            errors["service"] = _("Choose an active service.")
+        else:
+            service_id = service.id
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY):
+        errors["Idempotency-Key"] = _("Send an idempotency key of 1 to %(n)d characters.",
+                                      n=MAX_IDEMPOTENCY_KEY)
+    if errors:
+        raise ValidationError(errors)
+    external_id = data.get("external_id") or (
+        API_ID_PREFIX + (idempotency_key or secrets.token_urlsafe(16)))
+    contact = data.get("contact") or {}
+    message = InboundMessage(external_id=external_id, body=data["body"], kind=data["kind"],
+                             subject=data.get("subject") or None)
+    person = Person(name=contact.get("name") or None, phone=contact.get("phone") or None,
+                    email=contact.get("email") or None,
+                    national_id=contact.get("national_id") or None)
+    try:
+        return receive_structured(key, message, person, actor=user,
+                                  priority=data.get("priority") or "normal",
+                                  service_id=service_id)
+    except ValidationError as exc:
+        raise ValidationError({f"contact.{name}": text
+                               for name, text in exc.errors.items()}) from None
+
+
+def save_contact(user: User, data: Mapping[str, Any]) -> Contact:
+    """Find the person in the registry, or register them (matched on ID, then phone)."""
+    from helpdesk.contacts.services import find_or_create_contact
+
+    if not can(user, "tickets.create"):
+        raise PermissionDenied("tickets.create")
+    return find_or_create_contact(name=data.get("name"), national_id=data.get("national_id"),
+                                  phone=data.get("phone"), email=data.get("email"),
+                                  kind=data.get("kind") or "beneficiary")

@@ -1,0 +1,387 @@
+"""The JSON API under /api/v1: parse, call one service or query, answer in JSON."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from helpdesk.accounts.permissions import can
+from helpdesk.api import present, schemas
+from helpdesk.api.auth import Caller
+from helpdesk.api.operations import (
+    ApiError,
+    Parameter,
+    api_limit,
+    operation,
+    request_language,
+    token_rate_key,
+)
+from helpdesk.api.schema import Array, Integer, String
+from helpdesk.api.services import create_ticket, save_contact
+from helpdesk.channels.intake import UnknownChannel
+from helpdesk.channels.services import channel_statuses
+from helpdesk.committee import services as committee
+from helpdesk.contacts.queries import contact_page
+from helpdesk.extensions import csrf, limiter
+from helpdesk.portal.links import tracking_token
+from helpdesk.services_catalog.services import active_services
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.actions import _BY_ACTION, available_actions, perform
+from helpdesk.tickets.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    StaleTicket,
+    TicketNotFound,
+)
+from helpdesk.tickets.queries import ticket_access, timeline
+from helpdesk.tickets.queue import (
+    PAGE_SIZE,
+    SAVED_VIEWS,
+    SORTS,
+    QueueFilters,
+    decode_cursor,
+    parse_filters,
+    queue_page,
+)
+from helpdesk.tickets.states import COMMITTEE_ACTIONS
+from helpdesk.tickets.vocabulary import KINDS, PRIORITIES, STATUSES
+from helpdesk.validation import ValidationError
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)                                          # token auth, never cookies
+limiter.limit(api_limit, key_func=token_rate_key)(bp)   # per token
+
+MAX_PAGE = 100
+MAX_ROW_ID = 2**31 - 1   # ids are 32-bit integers on PostgreSQL
+ROW_ID = Integer(minimum=0, maximum=MAX_ROW_ID)
+
+
+def _error(status: int, code: str, message: str, fields: Mapping[str, str] | None = None):
+    response = jsonify({"error": {"code": code, "message": message,
+                                  "fields": dict(fields or {})}})
+    response.status_code = status
+    return response
+
+
+def _err(status: int, code: str, what: Callable[[], tuple[str, Mapping[str, str] | None]]):
+    with force_locale(request_language()):
+        message, fields = what()
+        return _error(status, code, message, fields)
+
+
+@bp.errorhandler(ApiError)
+def api_error(exc: ApiError):
+    return _error(exc.status, exc.code, exc.message, exc.fields)
+
+
+@bp.errorhandler(ValidationError)
+def validation_error(exc: ValidationError):
+    return _err(422, "validation_failed",
+                lambda: (_("Some fields need correcting."), exc.errors))
+
+
+@bp.errorhandler(TicketNotFound)
+def ticket_not_found(exc: TicketNotFound):
+    return _err(404, "not_found", lambda: (exc.message, None))
+
+
+@bp.errorhandler(PermissionDenied)
+def permission_denied(exc: PermissionDenied):
+    return _err(403, "forbidden", lambda: (exc.message, None))
+
+
+@bp.errorhandler(StaleTicket)
+def stale_ticket(exc: StaleTicket):
+    return _err(409, "stale_version", lambda: (exc.message, None))
+
+
+@bp.errorhandler(InvalidTransition)
+def invalid_transition(exc: InvalidTransition):
+    return _err(409, "invalid_transition", lambda: (exc.message, None))
+
+
+@bp.errorhandler(UnknownChannel)
+def unknown_channel(exc: UnknownChannel):
+    return _err(422, "validation_failed",
+                lambda: (_("Some fields need correcting."),
+                         {"channel": _("Choose an active channel.")}))
+
+
+HTTP_MESSAGES: dict[int, tuple[str, Callable[[], str]]] = {
+    400: ("bad_request", lambda: _("The request could not be understood.")),
+    401: ("unauthenticated", lambda: _("Send an API token in the Authorization header "
+                                       "(Bearer).")),
+    403: ("forbidden", lambda: _("You do not have permission to do this.")),
+    404: ("not_found", lambda: _("Not found, or out of your reach.")),
+    405: ("method_not_allowed", lambda: _("This method is not allowed here.")),
+    413: ("too_large", lambda: _("The request is too large.")),
+    415: ("unsupported_media_type", lambda: _("Send the request body as JSON.")),
+    429: ("too_many_requests", lambda: _("Too many requests. Wait a minute and try again.")),
+}
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    status = exc.code or 500
+    code, message = HTTP_MESSAGES.get(status, ("http_error", lambda: exc.name))
+    return _err(status, code, lambda: (message(), None))
+
+
+# Flask prefers a handler registered for the status code, even the app's (HTML pages),
+# over a blueprint's handler for the exception class: register ours per code too.
+for _status in HTTP_MESSAGES:
+    bp.register_error_handler(_status, http_error)
+
+
+@bp.errorhandler(Exception)
+def unexpected(exc: Exception):
+    log.exception("API request failed: %s %s", request.method, request.path)
+    return _err(500, "internal_error",
+                lambda: (_("An unexpected error occurred. It has been logged."), None))
+
+
+# ---------------------------------------------------------------------------------------
+# Declarations shared by the operations
+
+NUMBER = Parameter("number", "path", String(), "The ticket's number, e.g. 2026-000123.",
+                   required=True)
+IDEMPOTENCY_KEY = Parameter("Idempotency-Key", "header", String(min_length=1, max_length=200),
+                            "A repeat with the same key returns the first result.")
+
+
+def errors(*statuses: int) -> dict[int, tuple[str, Any]]:
+    names = {400: "Malformed JSON", 401: "Missing or invalid token",
+             403: "Scope or permission missing", 404: "Not found or out of reach",
+             409: "Stale version or action not available now", 422: "Validation failed",
+             429: "Rate limit exceeded"}
+    return {status: (names[status], schemas.ERROR) for status in (401, 429, *statuses)}
+
+
+def _ticket_json(caller: Caller, number: str) -> dict[str, Any]:
+    access = ticket_access(caller.user, number, refresh=True)
+    if access is None:
+        raise TicketNotFound()
+    ticket = access.ticket
+    return present.ticket_detail(ticket, available_actions(caller.user, ticket),
+                                 timeline(ticket))
+
+
+def _registered_channel_keys() -> set[str]:
+    return {status.key for status in channel_statuses()}
+
+
+# ---------------------------------------------------------------------------------------
+# Tickets
+
+TICKET_FILTERS = (
+    Parameter("view", "query", String(enum=tuple(SAVED_VIEWS)), "A saved view of the queue."),
+    Parameter("status", "query", Array(items=String(enum=tuple(STATUSES))), many=True),
+    Parameter("channel", "query", String()),
+    Parameter("kind", "query", String(enum=tuple(KINDS))),
+    Parameter("priority", "query", String(enum=tuple(PRIORITIES))),
+    Parameter("service", "query", ROW_ID, "A service's id."),
+    Parameter("team", "query", ROW_ID),
+    Parameter("assignee", "query", ROW_ID),
+    Parameter("branch", "query", ROW_ID),
+    Parameter("created_from", "query", String(format="date")),
+    Parameter("created_to", "query", String(format="date")),
+    Parameter("due_from", "query", String(format="date")),
+    Parameter("due_to", "query", String(format="date")),
+    Parameter("q", "query", String(max_length=200), "Search text."),
+    Parameter("sort", "query", String(enum=tuple(SORTS))),
+    Parameter("after", "query", String(), "The next_cursor of the previous page."),
+    Parameter("limit", "query", Integer(minimum=1, maximum=MAX_PAGE),
+              f"{PAGE_SIZE} by default."),
+)
+
+
+def _page_size() -> int:
+    raw = (request.args.get("limit") or "").strip()
+    if not raw:
+        return PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise ApiError(422, "validation_failed", _("Some fields need correcting."),
+                       {"limit": _("Send a number from 1 to %(n)d.", n=MAX_PAGE)})
+    return int(raw)
+
+
+def _strict_filters(keys: set[str]) -> tuple[QueueFilters, int]:
+    """The queue's filters; where the queue drops a bad value quietly, the API says so."""
+    filters, problems = parse_filters(request.args, keys)
+    problems = dict(problems)
+    if (request.args.get("channel") or "").strip() and filters.channel is None:
+        problems["channel"] = _("Choose a value from the list.")
+    if filters.after and decode_cursor(filters.after, filters.sort) is None:
+        problems["after"] = _("This cursor is not valid for this sort order.")
+    limit = _page_size()
+    if problems:
+        raise ApiError(422, "validation_failed", _("Some fields need correcting."), problems)
+    return filters, limit
+
+
+@operation(bp, "GET", "/tickets", summary="List the tickets the caller may see",
+           scope="tickets:read", parameters=TICKET_FILTERS,
+           responses={200: ("A page of tickets", schemas.TICKET_LIST), **errors(403, 422)})
+def list_tickets(caller: Caller, body: None):
+    filters, limit = _strict_filters(_registered_channel_keys())
+    page = queue_page(caller.user, filters, limit=limit)
+    return jsonify({"tickets": [present.ticket_summary(t) for t in page.tickets],
+                    "next_cursor": page.next_cursor})
+
+
+@operation(bp, "GET", "/tickets/<number>", summary="One ticket with its timeline",
+           scope="tickets:read", parameters=(NUMBER,),
+           responses={200: ("The ticket", schemas.TICKET), **errors(403, 404)})
+def get_ticket(caller: Caller, body: None, number: str):
+    return jsonify(_ticket_json(caller, number))
+
+
+@operation(bp, "POST", "/tickets", summary="Open a ticket on an active channel",
+           scope="tickets:write", request_schema=schemas.NEW_TICKET, headers=(IDEMPOTENCY_KEY,),
+           responses={201: ("Created, or the first result of a repeat",
+                            schemas.TICKET_CREATED), **errors(400, 403, 422)})
+def post_ticket(caller: Caller, body: dict[str, Any]):
+    key = request.headers.get("Idempotency-Key")
+    result = create_ticket(caller.user, body, idempotency_key=key)
+    # A repeat answers exactly as the first request did.
+    response = jsonify({"number": result.ticket.number,
+                        "tracking_url": url_for("portal.ticket",
+                                                token=tracking_token(result.ticket),
+                                                _external=True)})
+    response.status_code = 201
+    return response
+
+
+@operation(bp, "POST", "/tickets/<number>/messages", summary="Reply to the person, or add "
+           "an internal note", scope="tickets:write", parameters=(NUMBER,),
+           request_schema=schemas.NEW_MESSAGE,
+           responses={201: ("The ticket after the message", schemas.TICKET),
+                      **errors(400, 403, 404, 409, 422)})
+def add_message(caller: Caller, body: dict[str, Any], number: str):
+    use_case = tickets.reply if body["type"] == "reply" else tickets.add_note
+    use_case(number, actor=caller.user, expected_version=body.get("version"),
+             body=body["body"])
+    response = jsonify(_ticket_json(caller, number))
+    response.status_code = 201
+    return response
+
+
+# Changes that keep the status, next to the lifecycle's actions.
+EXTRA_ACTIONS: dict[str, Callable[..., Any]] = {
+    "assign": tickets.assign, "take": tickets.take, "change_team": tickets.change_team,
+    "set_priority": tickets.set_priority,
+}
+_FIXED = {"ticket", "actor", "expected_version", "decision"}
+
+
+def _fields_of(function: Callable[..., Any]) -> tuple[set[str], set[str]]:
+    """(every field, required fields) of a use case, from its signature."""
+    names, required = set(), set()
+    for name, parameter in inspect.signature(function).parameters.items():
+        if name in _FIXED:
+            continue
+        names.add(name)
+        if parameter.default is inspect.Parameter.empty:
+            required.add(name)
+    return names, required
+
+
+def _action_fields(action: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if action in COMMITTEE_ACTIONS:
+        a_names, a_required = _fields_of(committee.decide)
+        b_names, b_required = _fields_of(tickets.decide_application)
+        names, required = a_names | b_names, a_required & b_required
+    else:
+        names, required = _fields_of(EXTRA_ACTIONS.get(action) or _BY_ACTION[action])
+    problems: dict[str, str] = {}
+    for name in sorted(set(fields) - names):
+        problems[name] = _("Unknown field.")
+    for name in sorted(required - set(fields)):
+        problems[name] = _("This field is required.")
+    for name, value in fields.items():
+        if value is None or name not in names:
+            continue
+        if name.endswith("_id"):
+            ok = isinstance(value, int) and not isinstance(value, bool) \
+                and 0 <= value <= MAX_ROW_ID
+        elif name == "missing":
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            problems[name] = _("This value has the wrong type.")
+    if problems:
+        raise ApiError(422, "validation_failed", _("Some fields need correcting."), problems)
+    return fields
+
+
+@operation(bp, "POST", "/tickets/<number>/actions", summary="Take a lifecycle action "
+           "(named as in the transition table) with the version seen", scope="tickets:write",
+           parameters=(NUMBER,), request_schema=schemas.ACTION,
+           responses={200: ("The ticket after the action", schemas.TICKET),
+                      **errors(400, 403, 404, 409, 422)})
+def take_action(caller: Caller, body: dict[str, Any], number: str):
+    fields = dict(body)
+    action, version = fields.pop("action"), fields.pop("version")
+    fields = _action_fields(action, fields)
+    if action in EXTRA_ACTIONS:
+        EXTRA_ACTIONS[action](number, actor=caller.user, expected_version=version, **fields)
+    else:
+        perform(number, action, actor=caller.user, expected_version=version, **fields)
+    return jsonify(_ticket_json(caller, number))
+
+
+# ---------------------------------------------------------------------------------------
+# Contacts, services, channels
+
+@operation(bp, "GET", "/contacts", summary="Search the contact registry",
+           scope="contacts:read",
+           parameters=(Parameter("q", "query", String(max_length=200), "Name, ID or phone."),
+                       Parameter("after", "query", String(), "The previous next_cursor."),
+                       Parameter("limit", "query", Integer(minimum=1, maximum=MAX_PAGE))),
+           responses={200: ("A page of contacts", schemas.CONTACT_LIST), **errors(403, 422)})
+def list_contacts(caller: Caller, body: None):
+    if not can(caller.user, "contacts.view"):
+        raise PermissionDenied("contacts.view")
+    limit = _page_size()
+    page = contact_page((request.args.get("q") or "").strip()[:200] or None,
+                        cursor=request.args.get("after") or None, limit=limit)
+    return jsonify({"contacts": [present.contact(c) for c in page.contacts],
+                    "next_cursor": page.next_cursor})
+
+
+@operation(bp, "POST", "/contacts", summary="Find a person in the registry, or register them",
+           scope="contacts:write", request_schema=schemas.NEW_CONTACT,
+           responses={200: ("The contact", schemas.CONTACT), **errors(400, 403, 422)})
+def post_contact(caller: Caller, body: dict[str, Any]):
+    return jsonify(present.contact(save_contact(caller.user, body)))
+
+
+@operation(bp, "GET", "/services", summary="The services a person may request",
+           scope="catalog:read",
+           responses={200: ("The active services", schemas.SERVICE_LIST), **errors(403)})
+def list_services(caller: Caller, body: None):
+    english = request_language() == "en"
+    return jsonify({"services": [
+        {"key": s.key, "name": s.name_en if english else s.name_ar,
+         "description": (s.description_en if english else s.description_ar) or None,
+         "needs_committee": bool(s.needs_committee)}
+        for s in active_services()]})
+
+
+@operation(bp, "GET", "/channels", summary="The channels tickets may be opened on",
+           scope="catalog:read",
+           responses={200: ("The active channels", schemas.CHANNEL_LIST), **errors(403)})
+def list_channels(caller: Caller, body: None):
+    return jsonify({"channels": [
+        {"key": s.key, "name": str(s.channel.meta.label), "kinds": list(s.channel.meta.kinds)}
+        for s in channel_statuses() if s.active]})

@@ -1,0 +1,149 @@
+"""The application factory: small configure_* steps, no database access."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from helpdesk.config import load_config, plugin_env_settings
+from helpdesk.errors import StartupError
+from helpdesk.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from helpdesk.plugin_api.manager import PluginSource, build_registry, select_plugins
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: Mapping[str, Any] | None = None, *,
+               plugins: Iterable[PluginSource] | None = None) -> Flask:
+    settings = load_config(overrides=config)
+    Path(settings["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    app = Flask("helpdesk", instance_path=settings["INSTANCE_PATH"],
+                instance_relative_config=False)
+    app.config.update(settings)
+    configure_logging(app)
+    configure_plugins(app, plugins)
+    configure_extensions(app)
+    configure_templates(app)
+    configure_blueprints(app)
+    configure_security_headers(app)
+    configure_cli(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def configure_plugins(app: Flask, plugins: Iterable[PluginSource] | None) -> None:
+    sources = list(plugins) if plugins is not None else \
+        select_plugins(app.config["HELPDESK_PLUGINS"])
+    registry = build_registry(sources)
+    by_plugin, unknown = plugin_env_settings(app.config["HELPDESK_ENV"],
+                                             list(registry.channels))
+    for key, values in by_plugin.items():
+        known = {field.name for field in registry.channels[key].settings_fields()}
+        unknown.extend(f"HELPDESK_{key.upper()}_{name.upper()}"
+                       for name in values if name not in known)
+    if unknown:
+        raise StartupError(f"unknown setting(s) in the environment: {', '.join(sorted(unknown))}")
+    app.config["HELPDESK_CHANNEL_ENV_SETTINGS"] = by_plugin
+    app.extensions["helpdesk_plugins"] = registry
+
+
+def configure_extensions(app: Flask) -> None:
+    from helpdesk import models  # noqa: F401  (every model joins the metadata)
+    from helpdesk.accounts.auth import load_user
+    from helpdesk.database import configure_sqlite
+    from helpdesk.search.index import register_search_sync
+    from helpdesk.web.i18n import register_i18n, select_locale
+    from helpdesk.web.navigation import register_navigation
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)  # creates the engine object only; connects lazily
+    register_search_sync()  # search documents follow every flush, in the same transaction
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    registry = app.extensions["helpdesk_plugins"]
+    translation_dirs = [app.config["BABEL_TRANSLATION_DIRECTORIES"],
+                        *registry.translation_folders()]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
+    babel.init_app(app, locale_selector=select_locale)
+    register_i18n(app)
+    register_navigation(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+
+def configure_templates(app: Flask) -> None:
+    registry = app.extensions["helpdesk_plugins"]
+    folders = registry.template_folders()
+    if folders:
+        app.jinja_loader = ChoiceLoader([app.jinja_loader,
+                                         *(FileSystemLoader(f) for f in folders)])
+
+
+def configure_blueprints(app: Flask) -> None:
+    from helpdesk.accounts.views import bp as auth_bp
+    from helpdesk.admin.views import bp as admin_bp
+    from helpdesk.api.openapi import bp as api_docs_bp
+    from helpdesk.api.views import bp as api_bp
+    from helpdesk.channels.views import bp as channels_bp
+    from helpdesk.channels.webhooks import bp as webhooks_bp
+    from helpdesk.committee.views import bp as committee_bp
+    from helpdesk.contacts.views import bp as contacts_bp
+    from helpdesk.portal.views import bp as portal_bp
+    from helpdesk.search.views import bp as search_bp
+    from helpdesk.services_catalog.views import bp as services_bp
+    from helpdesk.tickets.intake_views import bp as intake_bp
+    from helpdesk.tickets.views import bp as tickets_bp
+    from helpdesk.web.assets import bp as assets_bp
+    from helpdesk.web.errors import register_error_handlers
+    from helpdesk.web.health import bp as health_bp
+    from helpdesk.web.home import bp as home_bp
+
+    for blueprint in (assets_bp, health_bp, auth_bp, home_bp, channels_bp, webhooks_bp,
+                      intake_bp, tickets_bp, committee_bp, admin_bp, services_bp, contacts_bp,
+                      search_bp, portal_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
+    for blueprint in app.extensions["helpdesk_plugins"].blueprints:
+        key = blueprint.name.removeprefix("channel_")
+        app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")
+    register_error_handlers(app)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
+def configure_security_headers(app: Flask) -> None:
+    from helpdesk.web.htmx import add_vary_header
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return add_vary_header(response)
+
+
+def configure_cli(app: Flask) -> None:
+    from helpdesk.cli import helpdesk_cli
+
+    app.cli.add_command(helpdesk_cli)

@@ -1,0 +1,1 @@
+"""Channels: the registry of installed channel plugins, their configuration and intake."""

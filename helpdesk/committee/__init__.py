@@ -1,0 +1,1 @@
+"""The research committee (لجنة البحث): its sittings and its decisions on support requests."""

@@ -1,0 +1,1 @@
+"""The contact registry shared by every channel: one person, one history."""

@@ -1,0 +1,35 @@
+"""Imports every model so that metadata (and Alembic) sees the whole schema."""
+
+from helpdesk.accounts.models import Branch, Team, User, team_members
+from helpdesk.admin.models import Association, AuditEntry
+from helpdesk.api.models import ApiToken
+from helpdesk.channels.models import ChannelConfig, IntakeFailure
+from helpdesk.committee.models import (
+    CommitteeDecision,
+    CommitteeSitting,
+    committee_sitting_members,
+)
+from helpdesk.contacts.models import Contact
+from helpdesk.outbox.models import OutboxMessage
+from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
+from helpdesk.services_catalog.models import Service
+from helpdesk.tickets.models import (
+    Attachment,
+    Event,
+    ExternalRef,
+    Rating,
+    Referral,
+    Tag,
+    Ticket,
+    TicketSequence,
+    ticket_tags,
+)
+
+__all__ = [
+    "ApiToken",
+    "Association", "Attachment", "AuditEntry", "Branch", "ChannelConfig", "Contact", "Event",
+    "ExternalRef", "OutboxMessage", "Rating", "Service", "Team", "Ticket", "TicketSequence", "User",
+    "team_members", "CommitteeDecision", "CommitteeSitting", "committee_sitting_members",
+    "Referral", "Tag", "ticket_tags", "IntakeFailure",
+    "ContactSearchDocument", "TicketSearchDocument",
+]

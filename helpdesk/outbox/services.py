@@ -1,0 +1,45 @@
+"""Writing messages to the outbox inside the caller's transaction (never committing)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+
+from helpdesk.db_types import utcnow
+from helpdesk.extensions import db
+from helpdesk.outbox.models import OUTBOX_PURPOSES, OutboxMessage
+from helpdesk.plugin_api.types import Capability
+from helpdesk.tickets.models import Ticket
+
+
+def choose_transport(ticket: Ticket) -> tuple[str, str | None]:
+    """The ticket's channel when it can answer; else SMS to the contact's phone; else email."""
+    channel = current_app.extensions["helpdesk_plugins"].channel(ticket.channel_key)
+    if channel is not None and Capability.OUTBOUND in channel.meta.capabilities:
+        return "channel", ticket.channel_key
+    contact = ticket.contact
+    if contact is not None and contact.phone:
+        return "sms", None
+    if contact is not None and contact.email:
+        return "email", None
+    return "channel", ticket.channel_key  # recorded, and shown as undeliverable on the ticket
+
+
+def queue_message(*, ticket: Ticket, purpose: str, body: str, subject: str | None = None,
+                  event_id: int | None = None, locale: str = "ar") -> OutboxMessage:
+    """Add a message for the person behind ``ticket``; the caller's commit makes it real."""
+    if purpose not in OUTBOX_PURPOSES:
+        raise ValueError(f"unknown outbox purpose {purpose!r}")
+    transport, channel_key = choose_transport(ticket)
+    contact = ticket.contact
+    message = OutboxMessage(
+        idempotency_key=uuid.uuid4().hex, ticket_id=ticket.id, event_id=event_id,
+        purpose=purpose, transport=transport, channel_key=channel_key,
+        to_phone=contact.phone if contact else None,
+        to_email=contact.email if contact else None,
+        subject=subject, body=body, locale=locale, status="pending",
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    return message

@@ -1,0 +1,253 @@
+"""The portal's use cases: find a tracked ticket, let the person reply, attach, rate.
+
+The person has no account: they reach a ticket by its number and phone, or by a signed link
+(links.py). Their changes never move the ticket's status; staff read them on the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import FileStorage
+
+from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
+from helpdesk.db_types import utcnow
+from helpdesk.extensions import db
+from helpdesk.search.normalise import to_ascii_digits
+from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
+from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
+from helpdesk.tickets.snapshots import snapshot
+from helpdesk.tickets.states import TERMINAL_STATUSES
+from helpdesk.uploads import UploadRejected, check_upload, store_checked
+from helpdesk.validation import ValidationError
+
+DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+DEFAULT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_RATING_EDIT_DAYS = 7
+MAX_REPLY = 5_000
+MAX_COMMENT = 2_000
+MAX_NUMBER = 32
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------------------------------
+# Finding the ticket
+
+def clean_ticket_number(value: Any) -> str:
+    """What the person typed, as stored numbers are written: ASCII digits, no spaces."""
+    return "".join(to_ascii_digits(str(value or "")).split())[:MAX_NUMBER]
+
+
+def find_tracked_ticket(number: Any, phone: Any) -> Ticket | None:
+    """The ticket with this number filed with this phone; None for any mismatch, so that
+    a wrong number and a wrong phone look the same. Raises ValidationError only for input
+    that cannot be a number or a phone at all (which says nothing about any ticket)."""
+    errors: dict[str, str] = {}
+    number = clean_ticket_number(number)
+    if not number:
+        errors["number"] = _("Write the request number.")
+    try:
+        phone = normalise_phone(str(phone or ""))
+    except InvalidIdentifier:
+        errors["phone"] = _("Write the mobile number you gave us, e.g. 05XXXXXXXX.")
+    if errors:
+        raise ValidationError(errors)
+    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+    if ticket is None or ticket.contact is None or ticket.contact.phone != phone:
+        return None
+    return ticket
+
+
+def public_timeline(ticket: Ticket) -> list[Event]:
+    from helpdesk.tickets.queries import timeline
+
+    return timeline(ticket, include_internal=False)
+
+
+def attachments_by_event(ticket: Ticket) -> dict[int, list[Attachment]]:
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in db.session.scalars(
+            select(Attachment).where(Attachment.ticket_id == ticket.id,
+                                     Attachment.event_id.is_not(None))
+            .order_by(Attachment.id)):
+        grouped.setdefault(attachment.event_id, []).append(attachment)
+    return grouped
+
+
+# ---------------------------------------------------------------------------------------
+# Staff: revoking the links given out for a ticket
+
+def revoke_tracking_link(ticket: Ticket | int | str, actor: Any) -> Ticket:
+    """Rotate the ticket's tracking secret: every link sent so far stops working."""
+    with changing(ticket, actor=actor, expected_version=None) as change:
+        change.require("tickets.work")
+        change.ticket.tracking_secret = new_tracking_secret()
+        change.event("tracking_link_revoked", visibility="internal")
+    return change.ticket
+
+
+# ---------------------------------------------------------------------------------------
+# The person's changes: one transaction each, hooks after commit
+
+def _as_person(ticket_id: int, work: Callable[[Ticket, datetime], T],
+               hooks: list[tuple[str, dict[str, Any]]]) -> T:
+    """Run ``work`` on a fresh copy of the ticket and commit; a staff change committed in
+    between (stale version) is retried once on the new state, so the person's words are
+    never lost to a race they cannot see."""
+    for attempt in range(2):
+        ticket = db.session.get(Ticket, ticket_id, populate_existing=True)
+        if ticket is None:
+            raise LookupError(ticket_id)
+        now = utcnow()
+        try:
+            result = work(ticket, now)
+            ticket.updated_at = now  # bumps the version: staff forms see the change
+            db.session.flush()
+            ticket_snapshot = snapshot(ticket)
+            db.session.commit()
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            hooks.clear()
+            if attempt:
+                raise
+            continue
+        except BaseException:
+            db.session.rollback()
+            raise
+        registry = current_app.extensions["helpdesk_plugins"]
+        for name, kwargs in hooks:
+            registry.call_event(name, ticket=ticket_snapshot, **kwargs)
+        return result
+    raise AssertionError("unreachable")
+
+
+def _document_max_bytes() -> int:
+    return int(current_app.config.get("PORTAL_DOCUMENT_MAX_BYTES", DEFAULT_DOCUMENT_MAX_BYTES))
+
+
+def _check_document(document: FileStorage | None, errors: dict[str, str]):
+    if document is None or not document.filename:
+        return None
+    limit = _document_max_bytes()
+    try:
+        return check_upload(document, allowed_types=DOCUMENT_TYPES, max_bytes=limit)
+    except UploadRejected as rejected:
+        if rejected.reason == "size":
+            megabytes = max(1, limit // (1024 * 1024))
+            errors["document"] = ngettext(
+                "The file is too large: at most %(num)d megabyte.",
+                "The file is too large: at most %(num)d megabytes.", megabytes)
+        elif rejected.reason == "empty":
+            errors["document"] = _("The file is empty.")
+        else:
+            errors["document"] = _("Attach a PDF, JPEG or PNG file.")
+    return None
+
+
+def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None) -> Event:
+    """The person writes to the association and/or attaches a missing document.
+
+    Recorded as a public inbound message; the status stays as it is (staff confirm that
+    the information arrived), but the event notes whether information was awaited."""
+    errors: dict[str, str] = {}
+    text = clean_text(body, max_length=MAX_REPLY)
+    checked = _check_document(document, errors)
+    if not text and checked is None and "document" not in errors:
+        errors["body"] = _("Write a message or attach a document.")
+    if errors:
+        raise ValidationError(errors)
+    stored = store_checked(checked) if checked is not None else None
+    hooks: list[tuple[str, dict[str, Any]]] = []
+
+    def work(current: Ticket, now: datetime) -> Event:
+        event = Event(ticket_id=current.id, type="message_in", visibility="public", body=text,
+                      data={"via": "portal",
+                            "awaiting_information": current.status == "awaiting_information",
+                            "status": current.status},
+                      created_at=now)
+        db.session.add(event)
+        db.session.flush()
+        if stored is not None:
+            attachment = Attachment(
+                ticket_id=current.id, event_id=event.id, display_name=stored.display_name,
+                stored_name=stored.stored_name, content_type=stored.content_type,
+                size=stored.size, sha256=stored.sha256, created_at=now)
+            db.session.add(attachment)
+            db.session.flush()
+            event.data = {**event.data, "attachments": [attachment.id]}
+        hooks.append(("helpdesk_message_added",
+                      {"direction": "in", "body": text or stored.display_name,
+                       "visibility": "public"}))
+        return event
+
+    return _as_person(ticket.id, work, hooks)
+
+
+# ---------------------------------------------------------------------------------------
+# Rating the service
+
+def rating_stage(ticket: Ticket) -> str:
+    """'open' while the ticket is being worked, 'closed' once it is closed or cancelled."""
+    return "closed" if ticket.status in TERMINAL_STATUSES else "open"
+
+
+def current_rating(ticket: Ticket) -> Rating | None:
+    return db.session.scalar(select(Rating).where(Rating.ticket_id == ticket.id,
+                                                  Rating.stage == rating_stage(ticket)))
+
+
+def rating_edit_days() -> int:
+    return int(current_app.config.get("PORTAL_RATING_EDIT_DAYS", DEFAULT_RATING_EDIT_DAYS))
+
+
+def rating_editable_until(rating: Rating) -> datetime:
+    return rating.created_at + timedelta(days=rating_edit_days())
+
+
+def can_edit_rating(rating: Rating | None, now: datetime | None = None) -> bool:
+    return rating is None or (now or utcnow()) < rating_editable_until(rating)
+
+
+def rate_service(ticket: Ticket, *, stars: Any, comment: Any = None) -> Rating:
+    """1–5 stars and an optional comment, once per stage (open, closed), editable for
+    PORTAL_RATING_EDIT_DAYS days; each rating or edit is a public 'rating' event."""
+    errors: dict[str, str] = {}
+    try:
+        stars = int(to_ascii_digits(str(stars or "")).strip())
+    except ValueError:
+        stars = 0
+    if not 1 <= stars <= 5:
+        errors["stars"] = _("Choose from one to five stars.")
+    comment = clean_text(comment, max_length=MAX_COMMENT)
+    if errors:
+        raise ValidationError(errors)
+
+    def work(current: Ticket, now: datetime) -> Rating:
+        stage = rating_stage(current)
+        rating = db.session.scalar(select(Rating).where(Rating.ticket_id == current.id,
+                                                        Rating.stage == stage))
+        if rating is not None and not can_edit_rating(rating, now):
+            raise ValidationError({"stars": ngettext(
+                "A rating can be changed for %(num)d day only.",
+                "A rating can be changed for %(num)d days only.", rating_edit_days())})
+        edited = rating is not None
+        if rating is None:
+            rating = Rating(ticket_id=current.id, stage=stage, created_at=now)
+            db.session.add(rating)
+        rating.stars, rating.comment, rating.updated_at = stars, comment, now
+        db.session.add(Event(ticket_id=current.id, type="rating", visibility="public",
+                             body=comment, created_at=now,
+                             data={"stars": stars, "stage": stage, "edited": edited}))
+        db.session.flush()
+        return rating
+
+    return _as_person(ticket.id, work, [])

@@ -1,0 +1,1 @@
+"""Search over tickets and contacts: Arabic normalisation and each database's full-text index."""

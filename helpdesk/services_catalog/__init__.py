@@ -1,0 +1,1 @@
+"""The association's services and the rules each one declares."""

@@ -1,0 +1,1 @@
+"""Service levels: due times, calendars, and breaches of them."""

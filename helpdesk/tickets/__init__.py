@@ -1,0 +1,1 @@
+"""Tickets: every contact from every channel, its lifecycle and its timeline."""

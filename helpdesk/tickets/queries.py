@@ -1,0 +1,211 @@
+"""Read-side queries over tickets, and the ONE access rule every reader goes through.
+
+Who may see a ticket:
+- managers and admins (``tickets.view_all``): every ticket;
+- its assignee, and the members of its team;
+- relations agents (``tickets.triage``): the tickets no team has been given yet;
+- a branch representative (``tickets.view_branch``): the tickets of their branch;
+- the referee of an open referral (the person, or a member of the team): view and
+  internal notes, until they return it;
+- committee members (``committee.decide``): the requests on the committee's agenda.
+Who may *work* a ticket (change it, reply): the same minus the last two, which only see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+
+from helpdesk.accounts.models import team_members
+from helpdesk.accounts.permissions import can
+from helpdesk.extensions import db
+from helpdesk.tickets.models import Event, Referral, Tag, Ticket, ticket_tags
+from helpdesk.tickets.vocabulary import OPEN_STATUSES
+
+TicketRef = Ticket | int | str  # the ticket, its id, or its number
+
+
+def open_counts_by_channel() -> dict[str, int]:
+    rows = db.session.execute(
+        select(Ticket.channel_key, func.count())
+        .where(Ticket.status.in_(sorted(OPEN_STATUSES)))
+        .group_by(Ticket.channel_key)
+    )
+    return {key: count for key, count in rows}
+
+
+# ---------------------------------------------------------------------------------------
+# The access rule
+
+
+def user_team_ids(user: Any) -> list[int]:
+    user_id = getattr(user, "id", None)
+    if user_id is None:
+        return []
+    return list(db.session.scalars(
+        select(team_members.c.team_id).where(team_members.c.user_id == user_id)
+        .order_by(team_members.c.team_id)
+    ))
+
+
+def _is_staff(user: Any) -> bool:
+    return (user is not None and getattr(user, "is_authenticated", False)
+            and getattr(user, "is_active", False) and can(user, "tickets.view"))
+
+
+def _open_referrals_to(user: Any, team_ids: list[int]) -> ColumnElement[bool]:
+    """Referrals still open whose referee is ``user`` or one of their teams."""
+    referee = Referral.to_user_id == user.id
+    if team_ids:
+        referee = or_(referee, Referral.to_team_id.in_(team_ids))
+    return and_(Referral.status == "open", referee)
+
+
+def _referred_ticket_ids(user: Any, team_ids: list[int]) -> list[int]:
+    return list(db.session.scalars(select(Referral.ticket_id)
+                                   .where(_open_referrals_to(user, team_ids))))
+
+
+@dataclass(frozen=True)
+class AccessTerms:
+    """The rule's parts as SQL over ``tickets``: ``work`` grants change, the others view."""
+
+    work: ColumnElement[bool]
+    referee: ColumnElement[bool]
+    committee: ColumnElement[bool]
+
+    @property
+    def view(self) -> ColumnElement[bool]:
+        return or_(self.work, self.referee, self.committee)
+
+
+def access_terms(user: Any) -> AccessTerms:
+    if not _is_staff(user):
+        return AccessTerms(false(), false(), false())
+    if can(user, "tickets.view_all"):
+        return AccessTerms(true(), false(), false())
+    # Team and referral ids are read first (two tiny indexed queries) and inlined as
+    # literals: every term of the OR then has an index of its own, so PostgreSQL can
+    # combine them (BitmapOr) where subqueries would force a filter over every row.
+    team_ids = user_team_ids(user)
+    work = [Ticket.assignee_id == user.id]
+    if team_ids:
+        work.append(Ticket.team_id.in_(team_ids))
+    if can(user, "tickets.triage"):
+        work.append(Ticket.team_id.is_(None))
+    if can(user, "tickets.view_branch") and user.branch_id is not None:
+        work.append(Ticket.branch_id == user.branch_id)
+    referred = _referred_ticket_ids(user, team_ids)
+    referee = Ticket.id.in_(referred) if referred else false()
+    committee = Ticket.status == "committee" if can(user, "committee.decide") else false()
+    return AccessTerms(or_(*work), referee, committee)
+
+
+def visible_tickets_clause(user: Any) -> ColumnElement[bool]:
+    """A WHERE clause over ``tickets`` selecting exactly what ``user`` may see."""
+    return access_terms(user).view
+
+
+def workable_tickets_clause(user: Any) -> ColumnElement[bool]:
+    """A WHERE clause over ``tickets`` selecting what ``user`` may change."""
+    return access_terms(user).work
+
+
+def _locate(ref: TicketRef) -> ColumnElement[bool]:
+    if isinstance(ref, Ticket):
+        return Ticket.id == ref.id
+    if isinstance(ref, bool) or not isinstance(ref, int | str):
+        raise TypeError(f"a ticket, its id or its number, not {ref!r}")
+    if isinstance(ref, int):
+        return Ticket.id == ref
+    return Ticket.number == ref
+
+
+@dataclass(frozen=True)
+class TicketAccess:
+    """A ticket within the user's reach, and what the rule grants them on it."""
+
+    ticket: Ticket
+    can_work: bool
+    is_referee: bool
+    is_committee: bool
+
+
+def _flag(clause: ColumnElement[bool]):
+    return case((clause, True), else_=False)
+
+
+def ticket_access(user: Any, ref: TicketRef, *, refresh: bool = False) -> TicketAccess | None:
+    """The ticket and the user's rights on it, or None when it is out of reach."""
+    terms = access_terms(user)
+    statement = (select(Ticket, _flag(terms.work), _flag(terms.referee),
+                        _flag(terms.committee))
+                 .where(_locate(ref), terms.view))
+    if refresh:
+        statement = statement.execution_options(populate_existing=True)
+    row = db.session.execute(statement).first()
+    if row is None:
+        return None
+    ticket, can_work, is_referee, is_committee = row
+    return TicketAccess(ticket, bool(can_work), bool(is_referee), bool(is_committee))
+
+
+def get_visible_ticket(user: Any, number: str | int) -> Ticket | None:
+    """The ticket with this number (or id) if ``user`` may see it; None otherwise."""
+    access = ticket_access(user, number)
+    return access.ticket if access else None
+
+
+def can_work_on(user: Any, ticket: Ticket) -> bool:
+    access = ticket_access(user, ticket)
+    return bool(access and access.can_work)
+
+
+# ---------------------------------------------------------------------------------------
+# Referrals, tags, timeline
+
+
+def open_referral(ticket: Ticket | int) -> Referral | None:
+    ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
+    return db.session.scalar(select(Referral).where(Referral.ticket_id == ticket_id,
+                                                    Referral.status == "open"))
+
+
+def referral_chain(ticket: Ticket | int) -> list[Referral]:
+    """Every referral of the ticket, oldest first (answered ones and the open one)."""
+    ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
+    return list(db.session.scalars(select(Referral).where(Referral.ticket_id == ticket_id)
+                                   .order_by(Referral.id)))
+
+
+def referred_to_clause(user: Any) -> ColumnElement[bool]:
+    """Tickets with an open referral to ``user`` or their teams (the referee's queue)."""
+    if not _is_staff(user):
+        return false()
+    referred = _referred_ticket_ids(user, user_team_ids(user))
+    return Ticket.id.in_(referred) if referred else false()
+
+
+def is_referee(user: Any, referral: Referral) -> bool:
+    if referral.to_user_id is not None and referral.to_user_id == getattr(user, "id", None):
+        return True
+    return referral.to_team_id is not None and referral.to_team_id in user_team_ids(user)
+
+
+def ticket_tag_names(ticket: Ticket | int) -> list[str]:
+    ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
+    return list(db.session.scalars(
+        select(Tag.name).join(ticket_tags, ticket_tags.c.tag_id == Tag.id)
+        .where(ticket_tags.c.ticket_id == ticket_id).order_by(Tag.name)
+    ))
+
+
+def timeline(ticket: Ticket | int, *, include_internal: bool = True) -> list[Event]:
+    """The ticket's events, oldest first; the person sees only public ones."""
+    ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
+    statement = select(Event).where(Event.ticket_id == ticket_id).order_by(Event.id)
+    if not include_internal:
+        statement = statement.where(Event.visibility == "public")
+    return list(db.session.scalars(statement))

@@ -1,0 +1,1 @@
+"""Web plumbing shared by every domain: htmx, i18n, dates, errors, static assets."""

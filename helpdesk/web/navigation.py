@@ -1,0 +1,42 @@
+"""The main navigation, filtered by what the signed-in user's role may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from helpdesk.accounts.permissions import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any
+    icon: str
+    permission: str
+
+
+NAVIGATION = (
+    NavItem("home.index", _l("Home"), "house", "dashboard.view"),
+    NavItem("tickets.queue", _l("Tickets"), "inbox", "tickets.view"),
+    NavItem("intake.new", _l("New ticket"), "plus-circle", "tickets.create"),
+    NavItem("committee.agenda", _l("Committee"), "hammer", "committee.decide"),
+    NavItem("contacts.index", _l("Contacts"), "person-vcard", "contacts.view"),
+    NavItem("channels.index", _l("Channels"), "diagram-3", "channels.view"),
+    NavItem("admin.association", _l("Association"), "building", "admin.association"),
+    NavItem("admin.users", _l("Users"), "people", "admin.users"),
+    NavItem("services_catalog.index", _l("Services"), "grid", "admin.services"),
+    NavItem("admin.channels", _l("Channel settings"), "sliders", "admin.channels"),
+)
+
+
+def navigation_items() -> list[NavItem]:
+    return [item for item in NAVIGATION if can(current_user, item.permission)]
+
+
+def register_navigation(app: Flask) -> None:
+    app.jinja_env.globals.update(navigation_items=navigation_items, can=can)

@@ -1,0 +1,64 @@
+"""The phone channel: calls logged by staff; answers go out by SMS."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from helpdesk.plugin_api import (
+    BaseChannel,
+    Capability,
+    ChannelMeta,
+    DeliveryResult,
+    FieldSpec,
+    OutboundMessage,
+)
+from plugins.phone.transport import SmsGatewayTransport
+
+
+class PhoneChannel(BaseChannel):
+    meta = ChannelMeta(
+        key="phone",
+        label=_l("Phone calls"),
+        icon="telephone",
+        kinds=("inquiry", "support_request", "complaint", "suggestion", "appreciation",
+               "other"),
+        capabilities=frozenset({Capability.STAFF_INTAKE, Capability.OUTBOUND}),
+        description=_l("Calls received or made by the relations staff."),
+        position=20,
+    )
+
+    def __init__(self, transport: SmsGatewayTransport | None = None):
+        self.transport = transport or SmsGatewayTransport()
+
+    def intake_fields(self):
+        return (
+            FieldSpec("name", _l("Caller's name"), required=True, max_length=160),
+            FieldSpec("phone", _l("Caller's number"), type="phone", required=True),
+            FieldSpec("direction", _l("Call direction"), type="select", required=True,
+                      choices=(("incoming", _l("Incoming")), ("outgoing", _l("Outgoing")))),
+            FieldSpec("summary", _l("Call summary"), type="textarea", required=True,
+                      max_length=4000),
+        )
+
+    def settings_fields(self):
+        return (
+            FieldSpec("sms_gateway_url", _l("SMS gateway URL")),
+            FieldSpec("sms_api_key", _l("SMS gateway API key"), type="secret"),
+            FieldSpec("sms_sender", _l("SMS sender name")),
+        )
+
+    def send(self, message: OutboundMessage, settings: Mapping[str, Any]) -> DeliveryResult:
+        """Answer the caller by SMS through the gateway in this channel's settings."""
+        url = str(settings.get("sms_gateway_url") or "").strip()
+        if not url:
+            # Retryable: the message waits (with backoff) for an admin to set the gateway.
+            return DeliveryResult(ok=False, retryable=True,
+                                  error="the phone channel has no SMS gateway URL in its settings")
+        if not message.to_phone:
+            return DeliveryResult(ok=False, retryable=False,
+                                  error="the caller has no mobile number for SMS")
+        payload = {"to": message.to_phone, "from": settings.get("sms_sender") or None,
+                   "body": message.body, "reference": message.idempotency_key}
+        return self.transport.post(url, payload, api_key=settings.get("sms_api_key") or None,
+                                   idempotency_key=message.idempotency_key)

@@ -1,0 +1,55 @@
+"""The website channel: the public contact form on the association's site."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from helpdesk.plugin_api import (
+    BaseChannel,
+    Capability,
+    ChannelMeta,
+    DeliveryResult,
+    FieldSpec,
+    OutboundMessage,
+)
+from plugins.website.transport import SmtpTransport
+
+
+class WebsiteChannel(BaseChannel):
+    meta = ChannelMeta(
+        key="website",
+        label=_l("Website"),
+        icon="globe2",
+        kinds=("inquiry", "support_request", "complaint", "suggestion", "volunteering",
+               "appreciation", "other"),
+        capabilities=frozenset({Capability.PUBLIC_INTAKE, Capability.ATTACHMENTS,
+                                Capability.OUTBOUND}),
+        description=_l("Requests sent through the contact form on the association's website."),
+        position=70,
+    )
+
+    def __init__(self, transport: SmtpTransport | None = None):
+        self.transport = transport or SmtpTransport()
+
+    def settings_fields(self):
+        return (
+            FieldSpec("smtp_host", _l("SMTP server")),
+            FieldSpec("smtp_port", _l("SMTP port"), type="number"),
+            FieldSpec("smtp_username", _l("SMTP user name")),
+            FieldSpec("smtp_password", _l("SMTP password"), type="secret"),
+            FieldSpec("from_address", _l("Sender address"), type="email"),
+        )
+
+    def send(self, message: OutboundMessage, settings: Mapping[str, Any]) -> DeliveryResult:
+        """Answer the person who wrote through the form by email, with this channel's SMTP."""
+        if not settings.get("smtp_host") or not settings.get("from_address"):
+            # Retryable: the message waits (with backoff) for an admin to set up SMTP.
+            return DeliveryResult(ok=False, retryable=True,
+                                  error="the website channel has no SMTP server or sender "
+                                        "address in its settings")
+        if not message.to_email:
+            return DeliveryResult(ok=False, retryable=False,
+                                  error="the person left no email address")
+        email = self.transport.compose(message, str(settings["from_address"]))
+        return self.transport.send(email, settings)
