@@ -1,0 +1,1 @@
+"""Casework: a support request as a case (checklist, declaration, research study)."""
