@@ -1,0 +1,483 @@
+"""Support request use cases: a draft saved as it is typed, its documents, and the submit
+that turns it into a ticket and a case in one transaction.
+
+A draft is reached by a random token (192 bits) that lives in the form's URL and a cookie:
+the person has no account. Documents are checked (type sniffed, size limited per the
+service's definition) and stored the moment they are uploaded, so nothing already typed or
+uploaded is lost to a refused file or a form sent back with its errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
+
+from helpdesk.casework.services import (
+    DeclarationInput,
+    announce,
+    current_declaration_text,
+    open_case,
+)
+from helpdesk.contacts.identifiers import InvalidIdentifier, is_mobile
+from helpdesk.contacts.models import Contact
+from helpdesk.contacts.services import clean_identifiers, find_or_create_contact
+from helpdesk.db_types import utcnow
+from helpdesk.extensions import db
+from helpdesk.outbox.services import queue_message
+from helpdesk.portal.links import tracking_token
+from helpdesk.services_catalog.models import Service
+from helpdesk.services_catalog.rules import Verdict
+from helpdesk.services_catalog.schema import (
+    DocumentDef,
+    FieldDef,
+    current_language,
+    validate_answers,
+)
+from helpdesk.services_catalog.services import (
+    check_documents,
+    check_eligibility,
+    service_definition,
+)
+from helpdesk.tickets.models import Attachment, Event, ExternalRef, Ticket
+from helpdesk.tickets.services import (
+    committee_window_days,
+    open_ticket_in_transaction,
+    person_locale,
+)
+from helpdesk.tickets.snapshots import snapshot
+from helpdesk.uploads import store_checked, stored_path
+from helpdesk.validation import ValidationError
+
+log = logging.getLogger(__name__)
+
+CHANNEL_KEY = "help_requests"
+KIND = "support_request"
+TOKEN_BYTES = 24               # 192 random bits
+DEFAULT_DRAFT_DAYS = 30
+ANSWER_PREFIX = "answer-"
+# The applicant's identity, kept apart from the service's own questions.
+IDENTITY_INPUTS = ("applicant-name", "applicant-national_id", "applicant-phone")
+DECLARATION_INPUT = "declaration"
+LONGEST_VALUE = 5000
+LONGEST_NAME = 160
+EXTERNAL_PREFIX = "application:"
+
+
+def draft_days() -> int:
+    return int(current_app.config.get("APPLICATION_DRAFT_DAYS", DEFAULT_DRAFT_DAYS))
+
+
+# ---------------------------------------------------------------------------------------
+# Drafts
+
+def _known_inputs(service: Service) -> set[str]:
+    fields = service_definition(service).fields
+    return {*IDENTITY_INPUTS, DECLARATION_INPUT, *(ANSWER_PREFIX + f.name for f in fields)}
+
+
+def _read_inputs(service: Service, form: Mapping[str, Any]) -> dict[str, str]:
+    """The form's values this service knows, as typed (trimmed to a sane length)."""
+    values: dict[str, str] = {}
+    for name in _known_inputs(service):
+        raw = form.get(name)
+        if isinstance(raw, str):
+            values[name] = raw[:LONGEST_VALUE]
+    # An unticked checkbox is absent from a post: the declaration is then not given.
+    values[DECLARATION_INPUT] = "on" if values.get(DECLARATION_INPUT) else ""
+    return values
+
+
+def new_draft(service: Service, *, answers: Mapping[str, Any] | None = None,
+              owner: Any = None, contact: Contact | None = None) -> Any:
+    """A new draft for ``service``, optionally pre-filled (from the eligibility page or a
+    contact staff picked); committed."""
+    from helpdesk.applications.models import ApplicationDraft
+
+    now = utcnow()
+    values = _read_inputs(service, answers or {}) if answers else {}
+    if contact is not None:
+        values.update(_contact_inputs(contact))
+    draft = ApplicationDraft(token=secrets.token_urlsafe(TOKEN_BYTES), service_id=service.id,
+                             answers=values, owner_id=getattr(owner, "id", None),
+                             contact_id=contact.id if contact is not None else None,
+                             created_at=now, updated_at=now,
+                             expires_at=now + timedelta(days=draft_days()))
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def _contact_inputs(contact: Contact) -> dict[str, str]:
+    from helpdesk.contacts.identifiers import national_phone
+
+    return {"applicant-name": contact.name or "",
+            "applicant-national_id": contact.national_id or "",
+            "applicant-phone": national_phone(contact.phone) if contact.phone else ""}
+
+
+def get_draft(token: Any, service: Service, *, viewer: Any = None) -> Any:
+    """The live draft with this token for this service, or None (unknown, expired, for
+    another service, or a staff member's draft seen by anyone else)."""
+    from helpdesk.applications.models import ApplicationDraft
+
+    if not isinstance(token, str) or not 16 <= len(token) <= 64:
+        return None
+    draft = db.session.scalar(select(ApplicationDraft)
+                              .where(ApplicationDraft.token == token))
+    if draft is None or draft.service_id != service.id or draft.expires_at <= utcnow():
+        return None
+    if draft.owner_id is not None:
+        viewer_id = getattr(viewer, "id", None) if getattr(viewer, "is_authenticated",
+                                                           False) else None
+        if viewer_id != draft.owner_id:
+            return None
+    return draft
+
+
+def _touch(draft: Any) -> None:
+    now = utcnow()
+    draft.updated_at = now
+    draft.expires_at = now + timedelta(days=draft_days())
+
+
+def save_answers(draft: Any, form: Mapping[str, Any]) -> Any:
+    """Keep what was typed (autosave): no validation, nothing refused; committed."""
+    draft.answers = {**(draft.answers or {}), **_read_inputs(draft.service, form)}
+    _touch(draft)
+    db.session.commit()
+    return draft
+
+
+def document_input(key: str) -> str:
+    return f"document-{key}"
+
+
+def _store_document(draft: Any, document: DocumentDef, upload: FileStorage
+                    ) -> str | None:
+    """Check and store one upload into the draft, replacing the one it had for this
+    document; the refusal's message, or None when it was kept."""
+    from helpdesk.applications.models import DraftDocument
+
+    checked, errors = check_documents(draft.service, {document.key: upload})
+    if document.key not in checked:
+        return errors.get(document.key) or _("This file could not be read.")
+    stored = store_checked(checked[document.key])
+    _discard(draft, document.key)
+    db.session.add(DraftDocument(
+        draft_id=draft.id, document_key=document.key, display_name=stored.display_name,
+        stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
+        sha256=stored.sha256, created_at=utcnow()))
+    return None
+
+
+def _discard(draft: Any, key: str) -> None:
+    from helpdesk.applications.models import DraftDocument
+
+    old = db.session.scalar(select(DraftDocument).where(DraftDocument.draft_id == draft.id,
+                                                        DraftDocument.document_key == key))
+    if old is not None:
+        _remove_file(old.stored_name)
+        db.session.delete(old)
+        db.session.flush()
+
+
+def _remove_file(stored_name: str) -> None:
+    path = stored_path(stored_name)
+    if path is not None:
+        try:
+            path.unlink()
+        except OSError:  # already gone: nothing to clean up
+            log.info("draft file %s already removed", stored_name)
+
+
+def find_document(service: Service, key: str) -> DocumentDef | None:
+    return next((d for d in service_definition(service).documents if d.key == key), None)
+
+
+def attach_document(draft: Any, document: DocumentDef, upload: FileStorage | None,
+                    form: Mapping[str, Any] | None = None) -> Any:
+    """Store one document in the draft now (and keep the answers posted with it).
+
+    ValidationError keyed ``document-<key>`` when the file is refused; the answers and the
+    draft's other documents are kept either way."""
+    if form is not None:
+        draft.answers = {**(draft.answers or {}), **_read_inputs(draft.service, form)}
+    _touch(draft)
+    error = None
+    if upload is None or not upload.filename:
+        error = _("Choose a file to upload.")
+    else:
+        error = _store_document(draft, document, upload)
+    db.session.commit()
+    if error:
+        raise ValidationError({document_input(document.key): error})
+    return draft
+
+
+def remove_document(draft: Any, key: str, form: Mapping[str, Any] | None = None) -> Any:
+    if form is not None:
+        draft.answers = {**(draft.answers or {}), **_read_inputs(draft.service, form)}
+    _discard(draft, key)
+    _touch(draft)
+    db.session.commit()
+    return draft
+
+
+def draft_documents(draft: Any | None) -> dict[str, Any]:
+    if draft is None:
+        return {}
+    return {document.document_key: document for document in draft.documents}
+
+
+def draft_answers(values: Mapping[str, Any], service: Service) -> dict[str, str]:
+    """The service's answers by field name, from the inputs named answer-<field>."""
+    return {f.name: values.get(ANSWER_PREFIX + f.name, "")
+            for f in service_definition(service).fields
+            if values.get(ANSWER_PREFIX + f.name, "") != ""}
+
+
+def verdict_for(service: Service, values: Mapping[str, Any],
+                contact: Contact | None = None) -> tuple[Verdict, dict[str, str]]:
+    """The eligibility verdict for what is typed so far, and the answers' errors."""
+    answers = draft_answers(values, service)
+    verdict = check_eligibility(service, answers, contact)
+    _clean, errors = validate_answers(service_definition(service).fields, answers)
+    return verdict, errors
+
+
+def purge_expired_drafts(now: datetime | None = None) -> int:
+    """Delete expired drafts and their files; returns how many went."""
+    from helpdesk.applications.models import ApplicationDraft, DraftDocument
+
+    now = now or utcnow()
+    expired = list(db.session.scalars(select(ApplicationDraft)
+                                      .where(ApplicationDraft.expires_at <= now)))
+    for draft in expired:
+        for document in draft.documents:
+            _remove_file(document.stored_name)
+    ids = [draft.id for draft in expired]
+    if ids:
+        db.session.execute(delete(DraftDocument).where(DraftDocument.draft_id.in_(ids)))
+        db.session.execute(delete(ApplicationDraft).where(ApplicationDraft.id.in_(ids)))
+    db.session.commit()
+    return len(ids)
+
+
+# ---------------------------------------------------------------------------------------
+# Submitting
+
+@dataclass(frozen=True)
+class Submitted:
+    ticket: Ticket
+    duplicate: bool = False
+
+
+def _identity(values: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str | None]:
+    name = " ".join(str(values.get("applicant-name") or "").split())
+    if not name:
+        errors["applicant-name"] = _("Enter the applicant's full name.")
+    elif len(name) > LONGEST_NAME:
+        errors["applicant-name"] = _("Keep the name under 160 characters.")
+    national_id = str(values.get("applicant-national_id") or "")
+    phone = str(values.get("applicant-phone") or "")
+    if not national_id.strip():
+        errors["applicant-national_id"] = _("Enter the national ID or iqama number.")
+    if not phone.strip():
+        errors["applicant-phone"] = _("Enter a mobile number: we send the request number "
+                                      "and its news to it.")
+    clean: dict[str, str | None] = {"name": name, "national_id": None, "phone": None}
+    for key, raw in (("national_id", national_id), ("phone", phone)):
+        try:
+            clean[key] = clean_identifiers(**{key: raw})[key]
+        except ValidationError as exc:
+            errors.setdefault(f"applicant-{key}", exc.errors.get(key, ""))
+    if clean["phone"] and "applicant-phone" not in errors:
+        try:
+            mobile = is_mobile(clean["phone"])
+        except InvalidIdentifier:
+            mobile = False
+        if not mobile:
+            errors["applicant-phone"] = _("Enter a mobile number (it starts with 05), not a "
+                                          "landline.")
+    return clean
+
+
+def submit_application(draft: Any, form: Mapping[str, Any],
+                       files: Mapping[str, FileStorage | None], *, actor: Any = None
+                       ) -> Submitted:
+    """Send the support request: the draft keeps the posted answers and files first, then
+    everything is checked; ValidationError by input name (answer-<field>,
+    applicant-<detail>, document-<key>, declaration) leaves the draft as it now is.
+
+    A missing document does not stop the request (the checklist asks for it); a refused
+    file does. One transaction then opens the ticket on the help requests channel with
+    the contact, attachments and case (helpdesk.casework.services.open_case), queues the
+    receipt, and deletes the draft. Sending the same draft twice opens one ticket.
+    """
+    service = draft.service
+    definition = service_definition(service)
+    draft.answers = {**(draft.answers or {}), **_read_inputs(service, form)}
+    _touch(draft)
+    errors: dict[str, str] = {}
+    for document in definition.documents:
+        upload = files.get(document_input(document.key))
+        if upload is not None and upload.filename:
+            error = _store_document(draft, document, upload)
+            if error:
+                errors[document_input(document.key)] = error
+    db.session.commit()  # what was typed and uploaded survives whatever follows
+
+    values = dict(draft.answers)
+    answers = draft_answers(values, service)
+    _clean, field_errors = validate_answers(definition.fields, answers)
+    errors.update({ANSWER_PREFIX + name: message for name, message in field_errors.items()})
+    contact = db.session.get(Contact, draft.contact_id) if draft.contact_id else None
+    identity = _identity(values, {} if contact is not None else errors)
+    shown = form.get("declaration_version")
+    if values.get(DECLARATION_INPUT) and shown and shown != current_declaration_text()[0]:
+        # The wording changed while the form was open: agreeing to it takes a new tick.
+        draft.answers = {**draft.answers, DECLARATION_INPUT: ""}
+        db.session.commit()
+        errors[DECLARATION_INPUT] = _("The declaration's wording has changed: read it "
+                                      "again and tick the box.")
+    elif not values.get(DECLARATION_INPUT):
+        errors[DECLARATION_INPUT] = (
+            _("Tick the box to make the declaration.") if actor is None
+            else _("Record that the applicant made the declaration."))
+    if errors:
+        raise ValidationError(errors)
+    return _open(draft, service, definition, answers, identity, contact, actor=actor)
+
+
+def _subject(service: Service, name: str) -> str:
+    return _("Support request: %(service)s — %(name)s",
+             service=service.name_en if current_language() == "en" and service.name_en
+             else service.name_ar, name=name)
+
+
+def _summary(fields: tuple[FieldDef, ...], answers: Mapping[str, Any]) -> str:
+    lines = []
+    for field in fields:
+        if field.name not in answers:
+            continue
+        value = answers[field.name]
+        if field.type == "choice":
+            value = field.option_label(value)
+        elif field.type == "boolean":
+            value = _("Yes") if str(value).lower() in ("yes", "true", "on", "1", "نعم") \
+                else _("No")
+        lines.append(f"{field.label.text()}: {value}")
+    return "\n".join(lines)
+
+
+def _existing(external_id: str) -> Ticket | None:
+    return db.session.scalar(
+        select(Ticket).join(ExternalRef, ExternalRef.ticket_id == Ticket.id)
+        .where(ExternalRef.channel_key == CHANNEL_KEY,
+               ExternalRef.external_id == external_id))
+
+
+def _open(draft: Any, service: Service, definition, answers: dict[str, str],
+          identity: dict[str, str | None], contact: Contact | None, *, actor: Any
+          ) -> Submitted:
+    external_id = EXTERNAL_PREFIX + draft.token
+    existing = _existing(external_id)
+    if existing is not None:
+        return Submitted(existing, duplicate=True)
+    version, _text = current_declaration_text()
+    documents = list(draft.documents)
+    try:
+        if contact is None:
+            contact = find_or_create_contact(name=identity["name"],
+                                             national_id=identity["national_id"],
+                                             phone=identity["phone"], commit=False)
+        ticket = open_ticket_in_transaction(
+            channel_key=CHANNEL_KEY, kind=KIND, subject=_subject(service, contact.name),
+            body=_summary(definition.fields, answers) or None, contact=contact,
+            service_id=service.id, team_id=service.team_id,
+            branch_id=contact.branch_id or getattr(actor, "branch_id", None),
+            channel_data={"source": "office" if actor is not None else "portal"},
+            actor=actor)
+        created = db.session.scalar(select(Event).where(Event.ticket_id == ticket.id,
+                                                        Event.type == "created"))
+        attachments: dict[str, list[Attachment]] = {}
+        for document in documents:
+            attachment = Attachment(
+                ticket_id=ticket.id, event_id=created.id if created else None,
+                display_name=document.display_name, stored_name=document.stored_name,
+                content_type=document.content_type, size=document.size,
+                sha256=document.sha256, uploaded_by_id=getattr(actor, "id", None),
+                created_at=ticket.created_at)
+            db.session.add(attachment)
+            attachments.setdefault(document.document_key, []).append(attachment)
+        db.session.add(ExternalRef(channel_key=CHANNEL_KEY, external_id=external_id,
+                                   ticket_id=ticket.id, created_at=utcnow()))
+        db.session.flush()
+        if created is not None and attachments:
+            created.data = {**(created.data or {}),
+                            "attachments": [a.id for items in attachments.values()
+                                            for a in items]}
+        case = open_case(ticket, service=service, answers=answers, documents=attachments,
+                         declaration=DeclarationInput(version, True), channel_key=CHANNEL_KEY,
+                         actor=actor)
+        _queue_receipt(ticket, service)
+        # The files now belong to the ticket: the draft's rows go (with the draft) while
+        # the files stay where they are.
+        db.session.delete(draft)
+        ticket_snapshot = snapshot(ticket)
+        db.session.commit()
+    except IntegrityError:
+        # The same draft was sent twice at once: the other request opened the ticket.
+        db.session.rollback()
+        existing = _existing(external_id)
+        if existing is None:
+            raise
+        return Submitted(existing, duplicate=True)
+    except BaseException:
+        db.session.rollback()
+        raise
+    current_app.extensions["helpdesk_plugins"].call_event("helpdesk_ticket_created",
+                                                          ticket=ticket_snapshot)
+    announce(case)
+    return Submitted(ticket)
+
+
+def submitted_ticket(token: Any) -> Ticket | None:
+    """The ticket a draft opened when it was sent (its token is the intake's external id)."""
+    if not isinstance(token, str) or not 16 <= len(token) <= 64:
+        return None
+    return _existing(EXTERNAL_PREFIX + token)
+
+
+def tracking_url(ticket: Ticket) -> str:
+    return url_for("portal.ticket", token=tracking_token(ticket), _external=True)
+
+
+def _queue_receipt(ticket: Ticket, service: Service) -> None:
+    """The receipt the person keeps: the number, the window and the tracking link.
+
+    Intake writes no receipt of its own (it only opens the ticket), so this is the one."""
+    locale = person_locale(ticket)
+    link = tracking_url(ticket)
+    with force_locale(locale):
+        name = service.name_en if locale == "en" and service.name_en else service.name_ar
+        body = ngettext(
+            "We received your support request %(number)s (%(service)s). The committee "
+            "decides within %(num)d day of receiving the complete request. Follow it here: "
+            "%(link)s",
+            "We received your support request %(number)s (%(service)s). The committee "
+            "decides within %(num)d days of receiving the complete request. Follow it here: "
+            "%(link)s",
+            committee_window_days(ticket), number=ticket.number, service=name, link=link)
+    queue_message(ticket=ticket, purpose="receipt", body=body, locale=locale)
