@@ -1,0 +1,1 @@
+"""Volunteering: volunteer profiles, the coordinator's queue, needs, matches and hours."""
