@@ -15,6 +15,15 @@ from helpdesk.api.services import SCOPES
 bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
 API_VERSION = "1.0.0"
+WEBHOOKS_NOTE = (
+    "Webhooks (configured by an administrator): each event is POSTed as JSON "
+    "`{id, type, occurred_at, ticket: {number, status, version, kind, channel, ...}, data}` "
+    "with the headers `X-Sila-Event`, `X-Sila-Delivery` (stable across retries: dedupe on it), "
+    "`X-Sila-Timestamp` and `X-Sila-Signature: sha256=<hex HMAC-SHA256 of "
+    "\"<timestamp>.<body>\" under the subscription's secret>`. Types: ticket.created, "
+    "ticket.status_changed, ticket.message_added, ticket.decided, ticket.closed, "
+    "ticket.rated, ping. Answer 2xx; anything else is retried with exponential backoff, and "
+    "later events to the same address wait for the earlier one.")
 
 
 def _parameter(parameter: Parameter) -> dict[str, Any]:
@@ -59,7 +68,7 @@ def openapi_document() -> dict[str, Any]:
         "info": {"title": "Sila API", "version": API_VERSION,
                  "description": "Create and follow tickets. Authenticate with "
                                 "`Authorization: Bearer <token>`; scopes: "
-                                + ", ".join(SCOPES) + "."},
+                                + ", ".join(SCOPES) + ".\n\n" + WEBHOOKS_NOTE},
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from helpdesk.contacts.identifiers import mask_national_id
 from helpdesk.contacts.models import Contact
 from helpdesk.tickets.models import Event, Ticket
@@ -48,3 +50,36 @@ def contact(item: Contact) -> dict[str, Any]:
     return {"id": item.id, "name": item.name, "kind": item.kind,
             "national_id": mask_national_id(item.national_id) or None,
             "phone": item.phone, "email": item.email}
+
+
+# What the portal's timeline calls each public event (portal/ticket.html).
+PUBLIC_EVENT_LABELS = {
+    "created": _l("Your request was received"),
+    "message_in": _l("You wrote"),
+    "message_out": _l("The association wrote"),
+    "rating": _l("You rated our service"),
+}
+
+
+def tracked_ticket(ticket: Ticket) -> dict[str, Any]:
+    """Only what the portal's page shows the person: status, next step, the expected
+    decision date, the public timeline."""
+    from helpdesk.portal.services import attachments_by_event, public_timeline
+    from helpdesk.portal.texts import STATUS_TEXTS
+
+    label, next_step = STATUS_TEXTS.get(ticket.status, (ticket.status, ""))
+    files = attachments_by_event(ticket)
+    due = ticket.decision_due_on if ticket.status not in ("closed", "cancelled") else None
+    return {
+        "number": ticket.number, "status": ticket.status,
+        "status_label": str(label), "next_step": str(next_step),
+        "expected_decision_on": due.isoformat() if due else None,
+        "timeline": [{
+            "type": item.type,
+            "label": str(PUBLIC_EVENT_LABELS.get(item.type, _l("Update"))),
+            "body": item.body,
+            "stars": (item.data or {}).get("stars") if item.type == "rating" else None,
+            "attachments": [a.display_name for a in files.get(item.id, [])],
+            "created_at": _time(item.created_at),
+        } for item in public_timeline(ticket)],
+    }

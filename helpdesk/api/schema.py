@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 
 class SchemaError(Exception):
@@ -144,6 +145,10 @@ class Array(Schema):
     def check(self, value: Any, path: str, errors: dict[str, str]) -> Any:
         if not isinstance(value, list):
             errors[path] = _("Send a list here.")
+            return None
+        if self.max_items is not None and len(value) > self.max_items:
+            errors[path] = ngettext("Send at most %(num)d item.", "Send at most %(num)d items.",
+                                    self.max_items)
             return None
         return [self.items.validate(item, f"{path}[{i}]", errors)
                 for i, item in enumerate(value)]

@@ -80,6 +80,12 @@ TICKET_LIST = Object(name="TicketList", properties={
     "next_cursor": String(nullable=True, description="Pass as `after` for the next page."),
 }, required=("tickets", "next_cursor"))
 
+ATTACHMENT = Object(name="NewAttachment", properties={
+    "filename": String(min_length=1, max_length=255),
+    "content_type": String(enum=("application/pdf", "image/jpeg", "image/png")),
+    "content_base64": String(min_length=1, description="The file, base64-encoded."),
+}, required=("filename", "content_type", "content_base64"))
+
 NEW_TICKET = Object(name="NewTicket", properties={
     "channel": String(min_length=1, max_length=32),
     "kind": String(enum=tuple(KINDS)),
@@ -96,6 +102,9 @@ NEW_TICKET = Object(name="NewTicket", properties={
     "external_id": String(min_length=1, max_length=200,
                           description="The sender's id for this ticket: a repeat returns "
                                       "the first result."),
+    "attachments": Array(items=Ref(target=ATTACHMENT), max_items=5,
+                         description="Documents, as the portal accepts them: PDF, JPEG or "
+                                     "PNG, recognised by content, 5 MB each by default."),
 }, required=("channel", "kind", "body"))
 
 TICKET_CREATED = Object(name="TicketCreated", properties={
@@ -137,6 +146,33 @@ CHANNEL_LIST = Object(name="ChannelList", properties={
     "channels": Array(items=Ref(target=CHANNEL)),
 }, required=("channels",))
 
+PUBLIC_TRACK = Object(name="PublicTrack", properties={
+    "number": String(min_length=1, max_length=32, description="The request number."),
+    "phone": String(min_length=1, max_length=32,
+                    description="The mobile number the request was filed with."),
+}, required=("number", "phone"))
+
+PUBLIC_EVENT = Object(name="PublicEvent", properties={
+    "type": String(),
+    "label": String(description="What the portal calls it, in the request's language."),
+    "body": String(nullable=True),
+    "stars": Integer(nullable=True, description="For a rating."),
+    "attachments": Array(items=String(), description="The files' names."),
+    "created_at": DATETIME,
+}, required=("type", "label", "body", "stars", "attachments", "created_at"))
+
+TRACKED_TICKET = Object(name="TrackedTicket", properties={
+    "number": String(),
+    "status": String(enum=tuple(STATUSES)),
+    "status_label": String(description="The status as the portal says it."),
+    "next_step": String(description="What happens next, as the portal says it."),
+    "expected_decision_on": String(format="date", nullable=True,
+                                   description="While the committee's decision is awaited."),
+    "timeline": Array(items=Ref(target=PUBLIC_EVENT)),
+}, required=("number", "status", "status_label", "next_step", "expected_decision_on",
+             "timeline"))
+
 COMPONENTS = (ERROR, CONTACT, CONTACT_LIST, NEW_CONTACT, EVENT, TICKET_SUMMARY, TICKET,
               TICKET_LIST, NEW_TICKET, TICKET_CREATED, NEW_MESSAGE, ACTION, SERVICE,
-              SERVICE_LIST, CHANNEL, CHANNEL_LIST)
+              SERVICE_LIST, CHANNEL, CHANNEL_LIST, ATTACHMENT, PUBLIC_TRACK, PUBLIC_EVENT,
+              TRACKED_TICKET)

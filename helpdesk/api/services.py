@@ -106,6 +106,79 @@ API_ID_PREFIX = "api:"
 MAX_IDEMPOTENCY_KEY = 200
 
 
+MAX_ATTACHMENTS = 5
+
+
+def check_attachments(items: Any) -> list[Any]:
+    """Decode and check the base64 attachments as the portal checks its uploads (type by
+    content, size); ValidationError keyed ``attachments[i].<field>``."""
+    import base64
+    import binascii
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from helpdesk.portal.services import check_document, document_max_bytes
+
+    checked, errors = [], {}
+    limit = document_max_bytes()
+    for index, item in enumerate(items or ()):
+        path = f"attachments[{index}]"
+        encoded = "".join(str(item.get("content_base64") or "").split())
+        if len(encoded) > (limit + 2) // 3 * 4:
+            data = b"\0" * (limit + 1)  # too large: let the portal's check say so
+        else:
+            try:
+                data = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                errors[f"{path}.content_base64"] = _("Send the file's content in base64.")
+                continue
+        found: dict[str, str] = {}
+        upload = check_document(FileStorage(io.BytesIO(data), filename=item["filename"]),
+                                found) if data else None
+        if not data:
+            errors[f"{path}.content_base64"] = _("The file is empty.")
+        elif "document" in found:
+            errors[f"{path}.content_base64"] = found["document"]
+        elif upload is None:
+            errors[f"{path}.content_base64"] = _("Attach a PDF, JPEG or PNG file.")
+        elif upload.content_type != item["content_type"]:
+            errors[f"{path}.content_type"] = _("The file's content is not of this type.")
+        else:
+            checked.append(upload)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _attach(uploads: list[Any], user: User):
+    """on_created for the intake: store the files and attach them to the ticket's first
+    event, in the intake's transaction."""
+    from helpdesk.tickets.models import Attachment, Event
+    from helpdesk.uploads import store_checked
+
+    def attach(ticket: Any) -> None:
+        if not uploads:
+            return
+        event = db.session.scalar(select(Event).where(Event.ticket_id == ticket.id,
+                                                      Event.type == "created"))
+        ids = []
+        for upload in uploads:
+            stored = store_checked(upload)
+            attachment = Attachment(
+                ticket_id=ticket.id, event_id=event.id if event else None,
+                display_name=stored.display_name, stored_name=stored.stored_name,
+                content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                uploaded_by_id=user.id, created_at=utcnow())
+            db.session.add(attachment)
+            db.session.flush()
+            ids.append(attachment.id)
+        if event is not None:
+            event.data = {**(event.data or {}), "attachments": ids}
+
+    return attach
+
+
 def create_ticket(user: User, data: Mapping[str, Any], *,
                   idempotency_key: str | None = None) -> IntakeResult:
     """Open a ticket on an active channel as ``user``; a repeat of the same external id
@@ -135,6 +208,10 @@ def create_ticket(user: User, data: Mapping[str, Any], *,
     if idempotency_key is not None and not (0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY):
         errors["Idempotency-Key"] = _("Send an idempotency key of 1 to %(n)d characters.",
                                       n=MAX_IDEMPOTENCY_KEY)
+    try:
+        uploads = check_attachments(data.get("attachments"))
+    except ValidationError as exc:
+        errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
     external_id = data.get("external_id") or (
@@ -148,7 +225,7 @@ def create_ticket(user: User, data: Mapping[str, Any], *,
     try:
         return receive_structured(key, message, person, actor=user,
                                   priority=data.get("priority") or "normal",
-                                  service_id=service_id)
+                                  service_id=service_id, on_created=_attach(uploads, user))
     except ValidationError as exc:
         raise ValidationError({f"contact.{name}": text
                                for name, text in exc.errors.items()}) from None

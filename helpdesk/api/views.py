@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -31,9 +31,10 @@ from helpdesk.committee import services as committee
 from helpdesk.contacts.queries import contact_page
 from helpdesk.extensions import csrf, limiter
 from helpdesk.portal.links import tracking_token
+from helpdesk.portal.services import clean_ticket_number, find_tracked_ticket
 from helpdesk.services_catalog.services import active_services
 from helpdesk.tickets import services as tickets
-from helpdesk.tickets.actions import _BY_ACTION, available_actions, perform
+from helpdesk.tickets.actions import action_handler, available_actions, perform
 from helpdesk.tickets.errors import (
     InvalidTransition,
     PermissionDenied,
@@ -51,7 +52,7 @@ from helpdesk.tickets.queue import (
     queue_page,
 )
 from helpdesk.tickets.states import COMMITTEE_ACTIONS
-from helpdesk.tickets.vocabulary import KINDS, PRIORITIES, STATUSES
+from helpdesk.tickets.vocabulary import ACTIONS, KINDS, PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
 
 log = logging.getLogger(__name__)
@@ -131,9 +132,14 @@ HTTP_MESSAGES: dict[int, tuple[str, Callable[[], str]]] = {
 
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
+    """Also the app's answer for unknown URLs and wrong methods under /api/."""
     status = exc.code or 500
     code, message = HTTP_MESSAGES.get(status, ("http_error", lambda: exc.name))
-    return _err(status, code, lambda: (message(), None))
+    response = _err(status, code, lambda: (message(), None))
+    allowed = dict(exc.get_headers()).get("Allow")
+    if allowed:
+        response.headers["Allow"] = allowed
+    return response
 
 
 # Flask prefers a handler registered for the status code, even the app's (HTML pages),
@@ -301,7 +307,12 @@ def _action_fields(action: str, fields: dict[str, Any]) -> dict[str, Any]:
         b_names, b_required = _fields_of(tickets.decide_application)
         names, required = a_names | b_names, a_required & b_required
     else:
-        names, required = _fields_of(EXTRA_ACTIONS.get(action) or _BY_ACTION[action])
+        handler = EXTRA_ACTIONS.get(action) or action_handler(action)
+        if handler is None:
+            raise ApiError(422, "validation_failed", _("Some fields need correcting."),
+                           {"action": _("Choose one of: %(values)s.",
+                                        values=", ".join(sorted(ACTIONS)))})
+        names, required = _fields_of(handler)
     problems: dict[str, str] = {}
     for name in sorted(set(fields) - names):
         problems[name] = _("Unknown field.")
@@ -385,3 +396,47 @@ def list_channels(caller: Caller, body: None):
     return jsonify({"channels": [
         {"key": s.key, "name": str(s.channel.meta.label), "kinds": list(s.channel.meta.kinds)}
         for s in channel_statuses() if s.active]})
+
+
+# ---------------------------------------------------------------------------------------
+# Public: tracking a request as the portal does (no token)
+
+def _lookup_limit() -> str:
+    return current_app.config.get("PORTAL_LOOKUP_RATE_LIMIT", "10 per 10 minutes")
+
+
+def _number_limit() -> str:
+    return current_app.config.get("PORTAL_NUMBER_RATE_LIMIT", "5 per 15 minutes")
+
+
+def _track_number_key() -> str:
+    body = request.get_json(silent=True, cache=True)
+    number = body.get("number") if isinstance(body, dict) else None
+    return "api-track-number:" + clean_ticket_number(number if isinstance(number, str) else "")
+
+
+def _failed_lookup(response) -> bool:
+    """As on the portal, only failed lookups count: a person who finds their request is
+    never blocked."""
+    return response.status_code != 200
+
+
+@operation(bp, "POST", "/public/track", summary="Track a request by its number and phone, "
+           "as the portal does (no token; rate-limited)", scope=None, authenticate=False,
+           request_schema=schemas.PUBLIC_TRACK,
+           responses={200: ("What the portal shows of the request", schemas.TRACKED_TICKET),
+                      400: ("Malformed JSON", schemas.ERROR),
+                      404: ("No request with this number and phone", schemas.ERROR),
+                      422: ("Validation failed", schemas.ERROR),
+                      429: ("Too many failed lookups", schemas.ERROR)})
+@limiter.limit(_lookup_limit, deduct_when=_failed_lookup)
+@limiter.limit(_number_limit, key_func=_track_number_key, deduct_when=_failed_lookup)
+def public_track(caller: None, body: dict[str, Any]):
+    # The portal's lookup: a wrong phone and an unknown number get the same answer.
+    ticket = find_tracked_ticket(body["number"], body["phone"])
+    if ticket is None:
+        raise ApiError(404, "not_found", _("We could not find a request with this number "
+                                           "and phone. Check both and try again."))
+    response = jsonify(present.tracked_ticket(ticket))
+    response.headers["Cache-Control"] = "no-store"
+    return response
