@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
+from helpdesk.casework import services as casework
 from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
@@ -62,9 +63,13 @@ def find_tracked_ticket(number: Any, phone: Any) -> Ticket | None:
     if errors:
         raise ValidationError(errors)
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
-    if ticket is None or ticket.contact is None or ticket.contact.phone != phone:
+    if ticket is None:
         return None
-    return ticket
+    # The phone on the person's record, or the one typed on the form that filed the
+    # request (a known person may have written from another number).
+    filed_with = {ticket.contact.phone if ticket.contact is not None else None,
+                  (ticket.channel_data or {}).get("phone")}
+    return ticket if phone in filed_with else None
 
 
 def public_timeline(ticket: Ticket) -> list[Event]:
@@ -130,14 +135,14 @@ def _as_person(ticket_id: int, work: Callable[[Ticket, datetime], T],
     raise AssertionError("unreachable")
 
 
-def _document_max_bytes() -> int:
+def document_max_bytes() -> int:
     return int(current_app.config.get("PORTAL_DOCUMENT_MAX_BYTES", DEFAULT_DOCUMENT_MAX_BYTES))
 
 
-def _check_document(document: FileStorage | None, errors: dict[str, str]):
+def check_document(document: FileStorage | None, errors: dict[str, str]):
     if document is None or not document.filename:
         return None
-    limit = _document_max_bytes()
+    limit = document_max_bytes()
     try:
         return check_upload(document, allowed_types=DOCUMENT_TYPES, max_bytes=limit)
     except UploadRejected as rejected:
@@ -153,14 +158,21 @@ def _check_document(document: FileStorage | None, errors: dict[str, str]):
     return None
 
 
-def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None) -> Event:
+def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None,
+              document_key: Any = None) -> Event:
     """The person writes to the association and/or attaches a missing document.
 
     Recorded as a public inbound message; the status stays as it is (staff confirm that
-    the information arrived), but the event notes whether information was awaited."""
+    the information arrived), but the event notes whether information was awaited. With
+    ``document_key`` (a missing document of the case's checklist) that item is received."""
     errors: dict[str, str] = {}
     text = clean_text(body, max_length=MAX_REPLY)
-    checked = _check_document(document, errors)
+    checked = check_document(document, errors)
+    key = clean_text(document_key, max_length=64)
+    if key and key not in {item.key for item in casework.missing_documents(ticket)}:
+        errors["document_key"] = _("Choose one of the documents we are waiting for.")
+    elif key and checked is None and "document" not in errors:
+        errors["document"] = _("Attach the document you chose.")
     if not text and checked is None and "document" not in errors:
         errors["body"] = _("Write a message or attach a document.")
     if errors:
@@ -184,6 +196,9 @@ def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None)
             db.session.add(attachment)
             db.session.flush()
             event.data = {**event.data, "attachments": [attachment.id]}
+            if key:
+                casework.document_arrived(current, document_key=key, attachment=attachment,
+                                          now=now)
         hooks.append(("helpdesk_message_added",
                       {"direction": "in", "body": text or stored.display_name,
                        "visibility": "public"}))

@@ -20,46 +20,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from helpdesk.admin.services import get_association
+from helpdesk.casework import services as casework
+from helpdesk.channels.intake import UnknownChannel
 from helpdesk.channels.services import channel_statuses
+from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.extensions import limiter
-from helpdesk.portal import services
+from helpdesk.portal import services, submission
 from helpdesk.portal.links import ticket_for_token, tracking_token
+from helpdesk.portal.texts import STATUS_TEXTS
 from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.vocabulary import KINDS
 from helpdesk.validation import ValidationError
+from helpdesk.web.i18n import current_language
 
 bp = Blueprint("portal", __name__)
-
-# The status as the person reads it, and what happens next.
-STATUS_TEXTS = {
-    "new": (_l("We have received your request"),
-            _l("A member of our team will review it shortly.")),
-    "awaiting_information": (
-        _l("We are waiting for information from you"),
-        _l("Please send us what we asked for below; we will continue as soon as it arrives.")),
-    "in_progress": (_l("We are working on your request"),
-                    _l("We will contact you if we need anything else.")),
-    "referred": (_l("Your request is with a specialist"),
-                 _l("A specialist is studying your request; we will tell you the outcome.")),
-    "committee": (_l("Your request is before the research committee"),
-                  _l("The committee studies the request and decides within its set window.")),
-    "approved": (_l("Your request has been approved"),
-                 _l("We will contact you to complete the registration.")),
-    "rejected": (_l("Your request was not approved"),
-                 _l("You can contact us to ask about the reasons or to apply again later.")),
-    "registration": (_l("We are completing your registration"),
-                     _l("We will tell you when the service is ready.")),
-    "service_delivered": (_l("The service has been delivered"),
-                          _l("Your request will be closed soon; you may rate our service.")),
-    "resolved": (_l("Your request has been answered"),
-                 _l("If you need anything else, reply below.")),
-    "closed": (_l("Your request is closed"),
-               _l("Thank you for contacting us. Please rate our service.")),
-    "reopened": (_l("Your request has been reopened"),
-                 _l("We are looking at it again.")),
-    "cancelled": (_l("Your request was cancelled"),
-                  _l("If you think this is a mistake, contact us.")),
-}
 
 # The seven steps of the beneficiary relations procedure, as the policy lists them.
 PROCEDURE_STEPS = (
@@ -109,7 +84,33 @@ def _failed_lookup(response) -> bool:
     return response.status_code != 302
 
 
-PRIVATE_ENDPOINTS = {"portal.ticket", "portal.reply", "portal.rate", "portal.track"}
+def _contact_ip_limit() -> str:
+    return current_app.config.get("PORTAL_CONTACT_IP_RATE_LIMIT", "10 per hour")
+
+
+def _contact_phone_limit() -> str:
+    return current_app.config.get("PORTAL_CONTACT_PHONE_RATE_LIMIT", "5 per day")
+
+
+def _phone_key() -> str:
+    """Requests from one phone, however it is written; a number that cannot be a phone
+    counts as itself (and is refused beside the field anyway)."""
+    raw = str(request.form.get("phone") or "")
+    try:
+        phone = normalise_phone(raw)
+    except InvalidIdentifier:
+        phone = "".join(raw.split())[:32]
+    return "portal-contact-phone:" + phone
+
+
+def _accepted(response) -> bool:
+    """Only requests that were received count against the phone's limit: a person who
+    corrects a field is not blocked."""
+    return response.status_code in (302, 303)
+
+
+PRIVATE_ENDPOINTS = {"portal.ticket", "portal.reply", "portal.rate", "portal.track",
+                     "portal.submit", "portal.received"}
 
 
 @bp.after_request
@@ -136,10 +137,16 @@ def _has_get_route(endpoint: str) -> bool:
                for rule in current_app.url_map.iter_rules())
 
 
+def _submit_endpoint() -> str | None:
+    if _has_get_route("channel_website.submit"):
+        return "channel_website.submit"
+    if _has_get_route("portal.submit") and submission.website_channel() is not None:
+        return "portal.submit"
+    return None
+
+
 def _common() -> dict:
-    return {"association": get_association(),
-            "submit_endpoint": next((e for e in ("channel_website.submit", "portal.submit")
-                                     if _has_get_route(e)), None)}
+    return {"association": get_association(), "submit_endpoint": _submit_endpoint()}
 
 
 def active_channels() -> list:
@@ -201,7 +208,7 @@ def _ticket_page(ticket: Ticket, token: str, *, reply_values=None, reply_errors=
         can_rate=services.can_edit_rating(rating),
         rating_values=rating_values, rating_errors=rating_errors or {},
         reply_values=reply_values or {}, reply_errors=reply_errors or {},
-        **_common()), status
+        missing_documents=casework.missing_documents(ticket), **_common()), status
 
 
 def _expired() -> ResponseReturnValue:
@@ -223,9 +230,11 @@ def reply(token: str) -> ResponseReturnValue:
     found = ticket_for_token(token)
     if found is None:
         return _expired()
-    values = {"body": request.form.get("body", "")}
+    values = {"body": request.form.get("body", ""),
+              "document_key": request.form.get("document_key", "")}
     try:
-        services.add_reply(found, body=values["body"], document=request.files.get("document"))
+        services.add_reply(found, body=values["body"], document=request.files.get("document"),
+                           document_key=values["document_key"])
     except ValidationError as invalid:
         return _ticket_page(found, token, reply_values=values, reply_errors=invalid.errors,
                             status=422)
@@ -247,3 +256,90 @@ def rate(token: str) -> ResponseReturnValue:
                             status=422)
     flash(_("Thank you for rating our service."), "success")
     return redirect(url_for("portal.ticket", token=token, _anchor="rating"))
+
+
+# ---------------------------------------------------------------------------------------
+# The website channel's contact form
+
+def _contact_page(channel, *, values=None, errors=None, refused: bool = False,
+                  files_lost: bool = False, status: int = 200) -> ResponseReturnValue:
+    values = dict(values or {})
+    values.setdefault("kind", "inquiry")
+    kinds = submission.form_kinds(channel)
+    return render_template(
+        "portal/contact.html", specs=submission.form_fields(channel),
+        kinds=[(k.key, KINDS[k.key]) for k in kinds if k.elsewhere is None],
+        elsewhere=[k for k in kinds if k.elsewhere is not None],
+        values=values, errors=errors or {}, refused=refused, files_lost=files_lost,
+        stamp=submission.new_form_stamp(), honeypot=submission.HONEYPOT_FIELD,
+        stamp_field=submission.STAMP_FIELD, max_files=submission.MAX_FILES,
+        max_megabytes=max(1, services.document_max_bytes() // (1024 * 1024)),
+        **_common()), status
+
+
+def _closed() -> ResponseReturnValue:
+    return render_template(
+        "portal/message.html", title=_("Contact us"),
+        message=_("The contact form is not available at the moment. You can reach us "
+                  "through the channels listed on the home page."), **_common()), 404
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@limiter.limit(_contact_ip_limit, methods=["POST"])
+@limiter.limit(_contact_phone_limit, key_func=_phone_key, methods=["POST"],
+               deduct_when=_accepted)
+def submit() -> ResponseReturnValue:
+    channel = submission.website_channel()
+    if channel is None:
+        return _closed()
+    if request.method == "GET":
+        elsewhere = submission.routed_elsewhere(request.args.get("kind", ""))
+        if elsewhere:
+            return redirect(url_for(elsewhere))
+        return _contact_page(channel, values={"kind": request.args.get("kind", "")})
+    names = ["kind", *(spec.name for spec in submission.form_fields(channel))]
+    values = {name: request.form.get(name, "") for name in names}
+    elsewhere = submission.routed_elsewhere(values["kind"])
+    if elsewhere:
+        return redirect(url_for(elsewhere), 303)
+    files = request.files.getlist("attachments")
+    sent_files = any(file.filename for file in files)
+    try:
+        result = submission.submit(request.form, files, headers=request.headers,
+                                   locale=current_language())
+    except submission.SpamRefused as refused:
+        if refused.pretend:
+            return render_template(
+                "portal/message.html", title=_("Thank you"),
+                message=_("Your message has been sent."), **_common())
+        return _contact_page(channel, values=values, refused=True, files_lost=sent_files,
+                             status=422)
+    except ValidationError as invalid:
+        return _contact_page(channel, values=values, errors=invalid.errors,
+                             files_lost=sent_files, status=422)
+    except UnknownChannel:
+        return _closed()
+    except submission.IntakeUnavailable:
+        return render_template(
+            "portal/message.html", title=_("We could not receive your request"),
+            message=_("Something went wrong on our side and your request was not sent. "
+                      "Please try again in a few minutes."), **_common()), 503
+    return redirect(url_for("portal.received", token=tracking_token(result.ticket)), 303)
+
+
+@bp.get("/contact/received/<token>")
+def received(token: str) -> ResponseReturnValue:
+    """The receipt: the request's number and its tracking link, also sent by SMS."""
+    found = ticket_for_token(token)
+    if found is None:
+        return _expired()
+    phone = (found.channel_data or {}).get("phone") \
+        or (found.contact.phone if found.contact is not None else None)
+    return render_template(
+        "portal/received.html", ticket=found, token=token,
+        tracking_url=url_for("portal.ticket", token=token, _external=True),
+        masked_phone=submission.masked_phone(phone), **_common())
+
+
+# The person's downloads join this blueprint.
+from helpdesk.portal import attachment_views  # noqa: E402,F401

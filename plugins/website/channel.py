@@ -32,6 +32,20 @@ class WebsiteChannel(BaseChannel):
     def __init__(self, transport: SmtpTransport | None = None):
         self.transport = transport or SmtpTransport()
 
+    def intake_fields(self):
+        """The contact form's own fields; the core adds the kind, the attachments and the
+        spam checks, and opens the ticket."""
+        return (
+            FieldSpec("name", _l("Your name"), required=True, max_length=160),
+            FieldSpec("phone", _l("Mobile number"), type="phone", required=True,
+                      help=_l("We send your request number to this number.")),
+            FieldSpec("national_id", _l("National ID or iqama (optional)"),
+                      type="national_id"),
+            FieldSpec("email", _l("Email (optional)"), type="email"),
+            FieldSpec("message", _l("Your message"), type="textarea", required=True,
+                      max_length=4000),
+        )
+
     def settings_fields(self):
         return (
             FieldSpec("smtp_host", _l("SMTP server")),
