@@ -62,6 +62,7 @@ def configure_extensions(app: Flask) -> None:
     from helpdesk.accounts.auth import load_user
     from helpdesk.database import configure_sqlite
     from helpdesk.search.index import register_search_sync
+    from helpdesk.volunteers.sync import register_volunteer_sync
     from helpdesk.web.i18n import register_i18n, select_locale
     from helpdesk.web.navigation import register_navigation
 
@@ -69,6 +70,7 @@ def configure_extensions(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine)  # creates the engine object only; connects lazily
     register_search_sync()  # search documents follow every flush, in the same transaction
+    register_volunteer_sync()  # every volunteering application has its volunteer profile
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     registry = app.extensions["helpdesk_plugins"]
     translation_dirs = [app.config["BABEL_TRANSLATION_DIRECTORIES"],
@@ -99,6 +101,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.admin.views import bp as admin_bp
     from helpdesk.api.openapi import bp as api_docs_bp
     from helpdesk.api.views import bp as api_bp
+    from helpdesk.applications.views import bp as applications_bp
+    from helpdesk.casework.views import bp as casework_bp
     from helpdesk.channels.views import bp as channels_bp
     from helpdesk.channels.webhooks import bp as webhooks_bp
     from helpdesk.committee.views import bp as committee_bp
@@ -108,15 +112,20 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.services_catalog.views import bp as services_bp
     from helpdesk.tickets.intake_views import bp as intake_bp
     from helpdesk.tickets.views import bp as tickets_bp
+    from helpdesk.volunteers.views import bp as volunteers_bp
     from helpdesk.web.assets import bp as assets_bp
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
     from helpdesk.web.home import bp as home_bp
+    from helpdesk.webhooks.views import bp as outgoing_webhooks_bp
 
     for blueprint in (assets_bp, health_bp, auth_bp, home_bp, channels_bp, webhooks_bp,
                       intake_bp, tickets_bp, committee_bp, admin_bp, services_bp, contacts_bp,
-                      search_bp, portal_bp):
+                      search_bp, portal_bp, applications_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(casework_bp)
+    app.register_blueprint(volunteers_bp)
+    app.register_blueprint(outgoing_webhooks_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:

@@ -154,6 +154,8 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Per API token (per address without one); e.g. "600 per minute".
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "").strip() or "600 per minute",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "PASSWORD_HASHER": {},  # argon2 defaults; tests pass light parameters
         "HELPDESK_ENV": {k: v for k, v in env.items() if k.startswith("HELPDESK_")},

@@ -750,11 +750,14 @@ class DemoSummary:
 
 def load_demo(*, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoSummary:
     """Load the whole demo association into an empty database."""
+    from helpdesk.volunteers.demo import create_demo_needs
+
     rng = random.Random(seed)
     now = now or utcnow()
     org = ensure_organisation()
     contacts = create_demo_contacts(rng, org, now)
     create_demo_tickets(rng, org, contacts, now, seed)
+    create_demo_needs(org.branches, now)
     return summarise()
 
 

@@ -3,6 +3,8 @@
 from helpdesk.accounts.models import Branch, Team, User, team_members
 from helpdesk.admin.models import Association, AuditEntry
 from helpdesk.api.models import ApiToken
+from helpdesk.applications.models import ApplicationDraft, DraftDocument
+from helpdesk.casework.models import Case, CaseStudy, ChecklistItem, Declaration
 from helpdesk.channels.models import ChannelConfig, IntakeFailure
 from helpdesk.committee.models import (
     CommitteeDecision,
@@ -24,12 +26,22 @@ from helpdesk.tickets.models import (
     TicketSequence,
     ticket_tags,
 )
+from helpdesk.volunteers.models import (
+    VolunteerAssignment,
+    VolunteerHours,
+    VolunteerNeed,
+    VolunteerProfile,
+)
+from helpdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
-    "ApiToken",
+    "ApiToken", "ApplicationDraft", "DraftDocument",
     "Association", "Attachment", "AuditEntry", "Branch", "ChannelConfig", "Contact", "Event",
     "ExternalRef", "OutboxMessage", "Rating", "Service", "Team", "Ticket", "TicketSequence", "User",
     "team_members", "CommitteeDecision", "CommitteeSitting", "committee_sitting_members",
     "Referral", "Tag", "ticket_tags", "IntakeFailure",
     "ContactSearchDocument", "TicketSearchDocument",
+    "Case", "CaseStudy", "ChecklistItem", "Declaration",
+    "VolunteerAssignment", "VolunteerHours", "VolunteerNeed", "VolunteerProfile",
+    "WebhookDelivery", "WebhookSubscription",
 ]

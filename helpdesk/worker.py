@@ -37,6 +37,9 @@ class WorkerTasks:
     deliver: TaskWrapper          # deliver(message_id): one outbox message
     sweep_outbox: TaskWrapper     # periodic: queue every due or stale outbox message
     check_sla: TaskWrapper        # periodic: record resolution times that have passed
+    # deliver_webhooks(subscription_id): one subscriber's queue, in order; and its sweep
+    deliver_webhooks: TaskWrapper | None = None
+    sweep_webhooks: TaskWrapper | None = None
 
 
 def huey_path(config: dict[str, Any]) -> Path:
@@ -89,8 +92,22 @@ def _register_tasks(huey: Huey, app: Flask) -> WorkerTasks:
         if marked:
             log.info("SLA: %d ticket(s) passed their resolution time", len(marked))
 
+    @huey.periodic_task(crontab(minute="17", hour="*/6"), name="application_drafts_purge")
+    def drafts_task() -> None:
+        # Support request drafts expire (APPLICATION_DRAFT_DAYS): their files go with them.
+        from helpdesk.applications.services import purge_expired_drafts
+
+        with app.app_context():
+            removed = purge_expired_drafts()
+        if removed:
+            log.info("removed %d expired support request draft(s)", removed)
+
+    from helpdesk.webhooks.tasks import register_webhook_tasks
+
+    deliver_webhooks, sweep_webhooks = register_webhook_tasks(huey, app)
     return WorkerTasks(huey=huey, deliver=deliver_task, sweep_outbox=sweep_task,
-                       check_sla=sla_task)
+                       check_sla=sla_task, deliver_webhooks=deliver_webhooks,
+                       sweep_webhooks=sweep_webhooks)
 
 
 def get_worker(app: Flask | None = None) -> WorkerTasks:

@@ -39,11 +39,11 @@ EVERY_TICKET_PERMISSION = TICKET_OWNER | {
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | {
-        "admin.users", "admin.association", "admin.channels", "admin.audit",
+        "admin.users", "admin.association", "admin.channels", "admin.audit", "admin.webhooks",
         "admin.services", "reports.view", "contacts.view_national_id", "contacts.merge",
     }),
     "manager": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | {
-        "admin.association", "admin.channels", "admin.audit", "admin.services",
+        "admin.association", "admin.channels", "admin.audit", "admin.services", "admin.webhooks",
         "reports.view", "contacts.view_national_id", "contacts.merge",
     }),
     "agent": frozenset(STAFF_PERMISSIONS | TICKET_OWNER | {"contacts.view_national_id"}),

@@ -9,6 +9,10 @@ from flask import has_request_context, request
 from helpdesk.admin.models import AuditEntry
 from helpdesk.extensions import db
 
+# How a secret appears in before/after: whether it was set or changed, never its value.
+SECRET_SET = "[set]"
+SECRET_CHANGED = "[changed]"
+
 
 def record_audit(actor: Any, action: str, target_type: str, target_id: Any,
                  before: dict[str, Any] | None = None,

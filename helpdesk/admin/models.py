@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helpdesk.db_types import PortableJSON, UTCDateTime, utcnow
 from helpdesk.extensions import db
 from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
+
+if TYPE_CHECKING:
+    from helpdesk.accounts.models import User
 
 
 class Association(db.Model):
@@ -38,6 +41,11 @@ class Association(db.Model):
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    # The audit page lists newest first (by id) under one filter at a time.
+    __table_args__ = (
+        Index("ix_audit_entries_action_id", "action", "id"),
+        Index("ix_audit_entries_target_type_id", "target_type", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -48,3 +56,5 @@ class AuditEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
     ip: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()

@@ -51,12 +51,39 @@ def _number(value: str) -> int | float | None:
     return number if number == number and abs(number) != float("inf") else None
 
 
+def chosen_values(data: Mapping[str, Any], name: str) -> list[str]:
+    """Every value sent for a multiselect field (a form's repeated key, or a list)."""
+    if hasattr(data, "getlist"):
+        values = data.getlist(name)
+    else:
+        value = data.get(name)
+        values = value if isinstance(value, list | tuple) else [value]
+    return [str(value).strip() for value in values if value is not None and str(value).strip()]
+
+
+def _multiselect(spec: FieldSpec, data: Mapping[str, Any]) -> tuple[list[str], str | None]:
+    chosen = set(chosen_values(data, spec.name))
+    known = [str(choice) for choice, _label in spec.choices]
+    if chosen - set(known):
+        return [], _("Choose from the listed options.")
+    if spec.required and not chosen:
+        return [], _("Choose at least one option.")
+    return [key for key in known if key in chosen], None
+
+
 def clean_fields(specs: Sequence[FieldSpec], data: Mapping[str, Any]
                  ) -> tuple[dict[str, Any], dict[str, str]]:
     """(cleaned values by name, errors by name). Empty optional fields are left out."""
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for spec in specs:
+        if spec.type == "multiselect":
+            keys, message = _multiselect(spec, data)
+            if message is not None:
+                errors[spec.name] = message
+            elif keys:
+                cleaned[spec.name] = keys
+            continue
         raw = str(data.get(spec.name) or "").strip()
         if not raw:
             if spec.required:

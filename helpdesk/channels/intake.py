@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -223,7 +223,8 @@ def _receive(channel_key: str, message: InboundMessage, person: Person, *, threa
              strict: bool = False, priority: str = "normal", actor: Any = None,
              channel_data: Mapping[str, Any] | None = None,
              default_branch_id: int | None = None,
-             service_id: int | None = None) -> IntakeResult:
+             service_id: int | None = None,
+             on_created: Callable[[Ticket], None] | None = None) -> IntakeResult:
     channel = get_channel(channel_key)
     if channel is None:
         raise UnknownChannel(channel_key)
@@ -241,6 +242,8 @@ def _receive(channel_key: str, message: InboundMessage, person: Person, *, threa
                                      channel_data=channel_data,
                                      default_branch_id=default_branch_id,
                                      service_id=service_id)
+            if created and on_created is not None:
+                on_created(ticket)  # the caller's own writes, in the same transaction
             ticket_snapshot = snapshot(ticket)
             db.session.commit()
         except (IntegrityError, StaleDataError):
@@ -283,12 +286,16 @@ def receive(channel_key: str, message: InboundMessage) -> IntakeResult:
 
 def receive_structured(channel_key: str, message: InboundMessage, person: Person, *,
                        actor: Any, priority: str = "normal",
-                       service_id: int | None = None) -> IntakeResult:
-    """A ticket from a system that sends structured details (the JSON API): always a new
-    ticket, the person's details checked strictly, idempotent on the external id."""
+                       service_id: int | None = None,
+                       on_created: Callable[[Ticket], None] | None = None) -> IntakeResult:
+    """A ticket from a system that sends structured details (the JSON API, the portal's
+    contact form): always a new ticket, the person's details checked strictly, idempotent
+    on the external id. ``on_created(ticket)`` adds the caller's rows (attachments, a
+    receipt in the outbox) inside the intake's transaction; a repeat does not call it."""
     return _receive(channel_key, message, person, thread=False, strict=True,
                     priority=priority, actor=actor, service_id=service_id,
-                    default_branch_id=getattr(actor, "branch_id", None))
+                    default_branch_id=getattr(actor, "branch_id", None),
+                    on_created=on_created)
 
 
 def _text(value: Any) -> str | None:

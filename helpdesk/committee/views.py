@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -37,29 +36,12 @@ from helpdesk.tickets.errors import (
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.vocabulary import STATUSES
 from helpdesk.validation import ValidationError
-from helpdesk.web.htmx import is_partial_request, render
+from helpdesk.web.forms import seen_version
+from helpdesk.web.htmx import fragment, is_partial_request, render
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 
 ROW_FIELDS = ("decision", "reason", "new_due_on", "message")
-
-
-def _version(raw: str | None) -> int | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else 0
-
-
-def _fragment(template: str, context: dict[str, Any], status: int, *,
-              target: str | None = None, swap: str = "outerHTML", push: str | None = None):
-    response = make_response(render_template(template, **context), status)
-    if target:
-        response.headers["HX-Retarget"] = f"#{target}"
-        response.headers["HX-Reswap"] = swap
-    if push:
-        response.headers["HX-Push-Url"] = push
-    return response
 
 
 @bp.get("")
@@ -86,7 +68,7 @@ def open_sitting() -> ResponseReturnValue:
     except ValidationError as exc:
         context = agenda_context(current_user, values=values, errors=exc.errors)
         if is_partial_request():
-            return _fragment("committee/_open_sitting.html", context, 422, target="open-sitting")
+            return fragment("committee/_open_sitting.html", context, 422, target="open-sitting")
         return render_template("committee/agenda.html", **context), 422
     message = _("The sitting is open: decide the requests below.")
     url = url_for("committee.sitting", sitting_id=sitting.id)
@@ -96,8 +78,8 @@ def open_sitting() -> ResponseReturnValue:
     # The sitting's page in place of the agenda, and its address in the location bar.
     context = sitting_context(current_user, sitting,
                               alert={"kind": "success", "message": message})
-    return _fragment("committee/_sitting.html", context, 200, target="committee-page",
-                     push=url)
+    return fragment("committee/_sitting.html", context, 200, target="committee-page",
+                    push=url)
 
 
 def _sitting_or_404(sitting_id: int):
@@ -117,7 +99,8 @@ def _agenda_lines() -> list[AgendaDecision]:
         if not (row["decision"] or row["reason"] or row["new_due_on"]):
             continue  # not decided at this sitting
         lines.append(AgendaDecision(
-            ticket_id=int(raw_id), expected_version=_version(request.form.get(f"version-{raw_id}")),
+            ticket_id=int(raw_id),
+            expected_version=seen_version(request.form.get(f"version-{raw_id}")),
             decision=row["decision"], reason=row["reason"],
             new_due_on=row["new_due_on"] or None, message=row["message"] or None))
     return lines
@@ -160,7 +143,7 @@ def sitting(sitting_id: int) -> ResponseReturnValue:
 def _sitting_answer(sitting, status: int, **kwargs: Any) -> ResponseReturnValue:
     context = sitting_context(current_user, sitting, **kwargs)
     if is_partial_request():
-        return _fragment("committee/_sitting.html", context, status, target="committee-page")
+        return fragment("committee/_sitting.html", context, status, target="committee-page")
     return render_template("committee/sitting.html", **context), status
 
 
@@ -176,7 +159,7 @@ def decide(number: str) -> ResponseReturnValue:
     values = request.form.to_dict(flat=True)
     try:
         ticket = services.decide(number, actor=current_user,
-                                 expected_version=_version(request.form.get("version")),
+                                 expected_version=seen_version(request.form.get("version")),
                                  decision=row["decision"].strip(), reason=row["reason"],
                                  new_due_on=row["new_due_on"].strip() or None,
                                  message=row["message"])
@@ -217,7 +200,7 @@ def _item_answer(number: str, status: int, *, values: dict[str, Any] | None = No
         context["open_item"] = access.ticket.id
         return render_template("committee/agenda.html", **context), status
     context = _item_context(values=values, errors=errors)
-    return _fragment("committee/_agenda_item.html",
-                     {**context, "item": access.ticket, "item_alert": alert,
-                      "open_item": access.ticket.id},
-                     status, target=f"agenda-{access.ticket.id}")
+    return fragment("committee/_agenda_item.html",
+                    {**context, "item": access.ticket, "item_alert": alert,
+                     "open_item": access.ticket.id},
+                    status, target=f"agenda-{access.ticket.id}")

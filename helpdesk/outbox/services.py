@@ -8,7 +8,7 @@ from flask import current_app
 
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OUTBOX_PURPOSES, OutboxMessage
+from helpdesk.outbox.models import OUTBOX_PURPOSES, TRANSPORTS, OutboxMessage
 from helpdesk.plugin_api.types import Capability
 from helpdesk.tickets.models import Ticket
 
@@ -27,11 +27,20 @@ def choose_transport(ticket: Ticket) -> tuple[str, str | None]:
 
 
 def queue_message(*, ticket: Ticket, purpose: str, body: str, subject: str | None = None,
-                  event_id: int | None = None, locale: str = "ar") -> OutboxMessage:
-    """Add a message for the person behind ``ticket``; the caller's commit makes it real."""
+                  event_id: int | None = None, locale: str = "ar",
+                  transport: str | None = None) -> OutboxMessage:
+    """Add a message for the person behind ``ticket``; the caller's commit makes it real.
+
+    ``transport`` ("sms", "email") overrides the usual choice, e.g. a receipt sent by SMS
+    for a channel that answers by email."""
     if purpose not in OUTBOX_PURPOSES:
         raise ValueError(f"unknown outbox purpose {purpose!r}")
-    transport, channel_key = choose_transport(ticket)
+    if transport is not None and transport not in TRANSPORTS:
+        raise ValueError(f"unknown transport {transport!r}")
+    if transport is None:
+        transport, channel_key = choose_transport(ticket)
+    else:
+        channel_key = ticket.channel_key if transport == "channel" else None
     contact = ticket.contact
     message = OutboxMessage(
         idempotency_key=uuid.uuid4().hex, ticket_id=ticket.id, event_id=event_id,

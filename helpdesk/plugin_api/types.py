@@ -54,7 +54,8 @@ class FieldSpec:
 
     name: str
     label: Any
-    type: str = "text"  # text, textarea, select, phone, national_id, email, date, number, secret
+    type: str = "text"  # text, textarea, select, phone, national_id, email, date, number, secret,
+    #                     multiselect (checkboxes: the cleaned value is the list of chosen keys)
     required: bool = False
     choices: tuple[tuple[str, Any], ...] = ()
     help: Any = ""

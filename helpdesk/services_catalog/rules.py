@@ -8,6 +8,7 @@ read, a division by zero, or a history that could not be looked up makes the con
 from __future__ import annotations
 
 import calendar
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.lists import format_list
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -191,38 +193,34 @@ def _in_list(rule: Rule, answers: Mapping[str, Any], history: History | None,
         accepted=format_list(accepted, locale=language)))
 
 
-def _min(rule: Rule, answers: Mapping[str, Any], history: History | None,
-         service_key: str | None, today: date) -> Outcome:
+def _limit(rule: Rule, answers: Mapping[str, Any], today: date,
+           holds: Callable[[Decimal, Decimal], bool], age_message: LazyString,
+           message: LazyString) -> Outcome:
+    """The measured answer against ``rule.value``, passing when ``holds(number, limit)``;
+    otherwise the message (``age_message`` for an age) with ``field``, ``answer``, ``limit``."""
     number, problem = _measure(rule, answers, today)
     if problem:
         return problem
-    if number >= rule.value:
+    if holds(number, rule.value):
         return Outcome(ELIGIBLE)
-    label = rule.field.label.text()
-    if rule.measures_age:
-        return Outcome(NOT_ELIGIBLE, _(
-            "The age according to %(field)s is %(answer)s, below the minimum age of "
-            "%(limit)s.", field=label, answer=_number(number), limit=_number(rule.value)))
-    return Outcome(NOT_ELIGIBLE, _(
-        "%(field)s is %(answer)s, below the minimum of %(limit)s.",
-        field=label, answer=_number(number), limit=_number(rule.value)))
+    chosen = age_message if rule.measures_age else message
+    return Outcome(NOT_ELIGIBLE, str(chosen) % {
+        "field": rule.field.label.text(), "answer": _number(number),
+        "limit": _number(rule.value)})
+
+
+def _min(rule: Rule, answers: Mapping[str, Any], history: History | None,
+         service_key: str | None, today: date) -> Outcome:
+    return _limit(rule, answers, today, operator.ge, _l(
+        "The age according to %(field)s is %(answer)s, below the minimum age of "
+        "%(limit)s."), _l("%(field)s is %(answer)s, below the minimum of %(limit)s."))
 
 
 def _max(rule: Rule, answers: Mapping[str, Any], history: History | None,
          service_key: str | None, today: date) -> Outcome:
-    number, problem = _measure(rule, answers, today)
-    if problem:
-        return problem
-    if number <= rule.value:
-        return Outcome(ELIGIBLE)
-    label = rule.field.label.text()
-    if rule.measures_age:
-        return Outcome(NOT_ELIGIBLE, _(
-            "The age according to %(field)s is %(answer)s, above the maximum age of "
-            "%(limit)s.", field=label, answer=_number(number), limit=_number(rule.value)))
-    return Outcome(NOT_ELIGIBLE, _(
-        "%(field)s is %(answer)s, above the maximum of %(limit)s.",
-        field=label, answer=_number(number), limit=_number(rule.value)))
+    return _limit(rule, answers, today, operator.le, _l(
+        "The age according to %(field)s is %(answer)s, above the maximum age of "
+        "%(limit)s."), _l("%(field)s is %(answer)s, above the maximum of %(limit)s."))
 
 
 def _between(rule: Rule, answers: Mapping[str, Any], history: History | None,

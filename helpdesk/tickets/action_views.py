@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -36,7 +36,8 @@ from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.views import bp, filter_choices, queue_context
 from helpdesk.tickets.vocabulary import PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
-from helpdesk.web.htmx import is_partial_request
+from helpdesk.web.forms import seen_version
+from helpdesk.web.htmx import fragment, is_partial_request
 from helpdesk.web.i18n import current_language
 
 # The page's regions: the element id and the partial that draws it.
@@ -53,14 +54,6 @@ MAX_BULK = 200
 
 # ---------------------------------------------------------------------------------------
 # Reading the form
-
-
-def _version(raw: str | None) -> int | None:
-    """The version the user saw; a garbled one never matches (the service says stale)."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else 0
 
 
 def _id(raw: str | None, field: str) -> int | None:
@@ -104,15 +97,6 @@ def _page(context: dict[str, Any], status: int) -> ResponseReturnValue:
     return render_template("tickets/show.html", **context), status
 
 
-def _fragment(template: str, context: dict[str, Any], status: int, *,
-              target: str | None = None, swap: str = "outerHTML"):
-    response = make_response(render_template(template, **context), status)
-    if target:
-        response.headers["HX-Retarget"] = f"#{target}"
-        response.headers["HX-Reswap"] = swap
-    return response
-
-
 def _fresh_access(number: str):
     access = ticket_access(current_user, number)
     if access is None:
@@ -126,7 +110,7 @@ def _conflict(number: str, form_key: str, message: str) -> ResponseReturnValue:
     context = _context(_fresh_access(number), alert={"kind": "warning", "message": message},
                        open_form=form_key, values=request.form.to_dict(flat=True))
     if is_partial_request():
-        return _fragment("tickets/_ticket.html", context, 409, target="ticket")
+        return fragment("tickets/_ticket.html", context, 409, target="ticket")
     return _page(context, 409)
 
 
@@ -134,7 +118,7 @@ def _refused(number: str, message: str) -> ResponseReturnValue:
     """403: visible but not allowed."""
     context = _context(_fresh_access(number), alert={"kind": "danger", "message": message})
     if is_partial_request():
-        return _fragment("tickets/_alert.html", context, 403, target="ticket-alert")
+        return fragment("tickets/_alert.html", context, 403, target="ticket-alert")
     return _page(context, 403)
 
 
@@ -146,7 +130,7 @@ def _invalid(number: str, form_key: str, errors: Mapping[str, str]) -> ResponseR
                        errors={f"{form_key}-{name}": message for name, message in errors.items()})
     if is_partial_request():
         element_id, template = REGIONS[region]
-        return _fragment(template, context, 422, target=element_id)
+        return fragment(template, context, 422, target=element_id)
     return _page(context, 422)
 
 
@@ -161,8 +145,8 @@ def _done(ticket: Ticket, form_key: str, message: str) -> ResponseReturnValue:
     if access is None:
         # Done, and now out of reach (a referee who returned it, a committee member who
         # decided): say so in place of the ticket, with what it became.
-        return _fragment("tickets/_gone.html", {"ticket": ticket, "message": message}, 200,
-                         target="ticket")
+        return fragment("tickets/_gone.html", {"ticket": ticket, "message": message}, 200,
+                        target="ticket")
     context = _context(access, alert={"kind": "success", "message": message})
     context["acted"] = form_key
     return render_template("tickets/_changed.html", **context)
@@ -174,7 +158,7 @@ def _run(number: str, form_key: str, call: Callable[[Ticket, int | None], Ticket
     if access is None:
         abort(404)
     try:
-        ticket = call(access.ticket, _version(request.form.get("version")))
+        ticket = call(access.ticket, seen_version(request.form.get("version")))
     except TicketNotFound:
         abort(404)
     except (StaleTicket, InvalidTransition) as exc:
@@ -222,16 +206,6 @@ def _assigned_message(ticket: Ticket) -> str:
     return _("The ticket is assigned to %(name)s.", name=ticket.assignee.name)
 
 
-@bp.post("/<number>/actions/assign")
-@permission_required("tickets.view")
-def assign(number: str) -> ResponseReturnValue:
-    return _run(number, "assign",
-                lambda ticket, version: services.assign(
-                    ticket, actor=current_user, expected_version=version,
-                    assignee_id=_id(_field("assign", "assignee_id"), "assignee_id")),
-                _assigned_message)
-
-
 def _team_message(ticket: Ticket) -> str:
     team = ticket.team
     if team is None:
@@ -240,45 +214,72 @@ def _team_message(ticket: Ticket) -> str:
              team=team.name_ar if current_language() == "ar" else team.name_en)
 
 
+def _priority_message(ticket: Ticket) -> str:
+    return _("Priority set to “%(priority)s”.", priority=str(PRIORITIES[ticket.priority]))
+
+
+def _as_is(raw: str, field: str) -> str:
+    return raw
+
+
+# The side panels' one-field forms: form key → (the field, how to read it, the use case
+# that takes it by that name, what to say when done).
+PANEL_CHANGES: dict[str, tuple[str, Callable[[str, str], Any], Callable[..., Ticket],
+                               Callable[[Ticket], str]]] = {
+    "assign": ("assignee_id", _id, services.assign, _assigned_message),
+    "change_team": ("team_id", _id, services.change_team, _team_message),
+    "set_priority": ("priority", _as_is, services.set_priority, _priority_message),
+}
+
+
+def _panel_change(number: str, form_key: str) -> ResponseReturnValue:
+    field, read, use_case, message = PANEL_CHANGES[form_key]
+    return _run(number, form_key,
+                lambda ticket, version: use_case(
+                    ticket, actor=current_user, expected_version=version,
+                    **{field: read(_field(form_key, field), field)}),
+                message)
+
+
+@bp.post("/<number>/actions/assign")
+@permission_required("tickets.view")
+def assign(number: str) -> ResponseReturnValue:
+    return _panel_change(number, "assign")
+
+
 @bp.post("/<number>/actions/change_team")
 @permission_required("tickets.view")
 def change_team(number: str) -> ResponseReturnValue:
-    return _run(number, "change_team",
-                lambda ticket, version: services.change_team(
-                    ticket, actor=current_user, expected_version=version,
-                    team_id=_id(_field("change_team", "team_id"), "team_id")),
-                _team_message)
+    return _panel_change(number, "change_team")
 
 
 @bp.post("/<number>/actions/set_priority")
 @permission_required("tickets.view")
 def set_priority(number: str) -> ResponseReturnValue:
-    return _run(number, "set_priority",
-                lambda ticket, version: services.set_priority(
-                    ticket, actor=current_user, expected_version=version,
-                    priority=_field("set_priority", "priority")),
-                lambda ticket: _("Priority set to “%(priority)s”.",
-                                 priority=str(PRIORITIES[ticket.priority])))
+    return _panel_change(number, "set_priority")
+
+
+def _tag_change(number: str, form_key: str, use_case: Callable[..., Ticket],
+                done: Callable[[str], str]) -> ResponseReturnValue:
+    name = services.normalise_tag(_field(form_key, "name"))
+    return _run(number, form_key,
+                lambda ticket, version: use_case(ticket, actor=current_user,
+                                                 expected_version=version, name=name),
+                lambda ticket: done(name))
 
 
 @bp.post("/<number>/actions/add_tag")
 @permission_required("tickets.view")
 def add_tag(number: str) -> ResponseReturnValue:
-    name = services.normalise_tag(_field("add_tag", "name"))
-    return _run(number, "add_tag",
-                lambda ticket, version: services.add_tag(ticket, actor=current_user,
-                                                         expected_version=version, name=name),
-                lambda ticket: _("Tag “%(tag)s” added.", tag=name))
+    return _tag_change(number, "add_tag", services.add_tag,
+                       lambda tag: _("Tag “%(tag)s” added.", tag=tag))
 
 
 @bp.post("/<number>/actions/remove_tag")
 @permission_required("tickets.view")
 def remove_tag(number: str) -> ResponseReturnValue:
-    name = services.normalise_tag(_field("remove_tag", "name"))
-    return _run(number, "remove_tag",
-                lambda ticket, version: services.remove_tag(
-                    ticket, actor=current_user, expected_version=version, name=name),
-                lambda ticket: _("Tag “%(tag)s” removed.", tag=name))
+    return _tag_change(number, "remove_tag", services.remove_tag,
+                       lambda tag: _("Tag “%(tag)s” removed.", tag=tag))
 
 
 @bp.post("/<number>/actions/reply")
@@ -371,7 +372,7 @@ def bulk() -> ResponseReturnValue:
         if is_partial_request():
             context = {"bulk_errors": errors, "bulk_values": values, "next_url": back,
                        **bulk_choices()}
-            return _fragment("tickets/_bulk_bar.html", context, 422, target="bulk-bar")
+            return fragment("tickets/_bulk_bar.html", context, 422, target="bulk-bar")
         context = queue_context(MultiDict(parse_qsl(urlsplit(back).query)))
         return render_template("tickets/queue.html", **context, **filter_choices(),
                                **bulk_choices(), bulk_errors=errors, bulk_values=values,

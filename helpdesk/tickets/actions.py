@@ -34,6 +34,12 @@ _BY_ACTION: dict[str, Callable[..., Ticket]] = {
 }
 
 
+def action_handler(action: str) -> Callable[..., Ticket] | None:
+    """The use case that owns a status action (None for the committee's decisions, which
+    ``perform`` routes by the ticket's state, and for unknown names)."""
+    return _BY_ACTION.get(action)
+
+
 def available_actions(user: Any, ticket: TicketRef) -> list[str]:
     """The actions ``user`` may take on ``ticket`` now, in the table's order."""
     access = ticket_access(user, ticket)

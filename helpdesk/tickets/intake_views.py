@@ -66,6 +66,8 @@ def new() -> ResponseReturnValue:
     if request.method == "POST":
         names = [*CORE_FIELDS, *(spec.name for spec in specs)]
         values = {name: request.form.get(name, "") for name in names}
+        values.update({spec.name: request.form.getlist(spec.name) for spec in specs
+                       if spec.type == "multiselect"})
         try:
             result = record_staff_intake(channel.meta.key, request.form, actor=current_user)
         except ValidationError as exc:

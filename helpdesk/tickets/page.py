@@ -22,6 +22,7 @@ from helpdesk.outbox.models import OutboxMessage
 from helpdesk.outbox.services import choose_transport
 from helpdesk.plugin_api.types import Capability
 from helpdesk.tickets.actions import available_actions
+from helpdesk.tickets.attachments import attachment_listing
 from helpdesk.tickets.models import Event, Referral, Ticket
 from helpdesk.tickets.queries import TicketAccess, referral_chain, ticket_tag_names, timeline
 from helpdesk.tickets.queue import other_tickets_of_contact, sla_state
@@ -49,6 +50,14 @@ EVENT_LABELS = {
     "contact_merged": _l("Contact merged"),
     "rating": _l("Service rated"),
     "tracking_link_revoked": _l("Tracking link revoked"),
+    "case_opened": _l("Application received"),
+    "eligibility_checked": _l("Eligibility checked"),
+    "checklist_item_changed": _l("Checklist item updated"),
+    "declaration_recorded": _l("Declaration recorded"),
+    "study_recorded": _l("Research study recorded"),
+    "study_corrected": _l("Research study corrected"),
+    "volunteer_status": _l("Volunteer status changed"),  # helpdesk/volunteers
+    "volunteer_matched": _l("Volunteer matched to a need"),
 }
 
 # A status change is named after what was done (the action), in the past tense.
@@ -238,6 +247,7 @@ def ticket_page_context(user: Any, access: TicketAccess, *, open_form: str | Non
         "transport_labels": TRANSPORT_LABELS,
         "contact_tickets": other_tickets_of_contact(user, ticket),
         "channel_panel": channel_panel(channel, ticket),
+        "attachments": attachment_listing(ticket),
         "reply_route": reply_route(ticket, channel),
         "sla_state": sla_state,
         "today": riyadh_today(),

@@ -5,6 +5,7 @@ Who may see a ticket:
 - its assignee, and the members of its team;
 - relations agents (``tickets.triage``): the tickets no team has been given yet;
 - a branch representative (``tickets.view_branch``): the tickets of their branch;
+- the volunteer coordinator (``volunteers.decide``): every volunteering application;
 - the referee of an open referral (the person, or a member of the team): view and
   internal notes, until they return it;
 - committee members (``committee.decide``): the requests on the committee's agenda.
@@ -16,24 +17,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, text, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from helpdesk.accounts.models import team_members
 from helpdesk.accounts.permissions import can
 from helpdesk.extensions import db
-from helpdesk.tickets.models import Event, Referral, Tag, Ticket, ticket_tags
-from helpdesk.tickets.vocabulary import OPEN_STATUSES
+from helpdesk.tickets.models import OPEN_TICKET_SQL, Event, Referral, Tag, Ticket, ticket_tags
 
 TicketRef = Ticket | int | str  # the ticket, its id, or its number
 
 
-def open_counts_by_channel() -> dict[str, int]:
-    rows = db.session.execute(
-        select(Ticket.channel_key, func.count())
-        .where(Ticket.status.in_(sorted(OPEN_STATUSES)))
-        .group_by(Ticket.channel_key)
-    )
-    return {key: count for key, count in rows}
+# The home page counts open tickets per channel up to this bound and shows "999+" beyond:
+# each count then reads at most this many entries of the open-tickets index, whatever the
+# size of the database (an exact count over a million tickets costs a scan of the open ones).
+OPEN_COUNT_BOUND = 999
+
+
+def open_ticket_clause() -> ColumnElement[bool]:
+    """Open tickets, spelt as the partial indexes' predicate so that the planners use them."""
+    return text(f"tickets.{OPEN_TICKET_SQL}")
+
+
+def open_counts_by_channel(channel_keys: list[str],
+                           bound: int = OPEN_COUNT_BOUND) -> dict[str, int]:
+    """Open tickets per channel, each counted up to ``bound + 1`` (more than bound: "999+")."""
+    counts: dict[str, int] = {}
+    for key in channel_keys:
+        open_ones = (select(Ticket.id).where(Ticket.channel_key == key, open_ticket_clause())
+                     .limit(bound + 1).subquery())
+        counts[key] = db.session.scalar(select(func.count()).select_from(open_ones)) or 0
+    return counts
 
 
 # ---------------------------------------------------------------------------------------
@@ -68,6 +83,39 @@ def _referred_ticket_ids(user: Any, team_ids: list[int]) -> list[int]:
                                    .where(_open_referrals_to(user, team_ids))))
 
 
+class _Unindexed(ColumnElement[Any]):
+    """A column SQLite must read from the row, not reach through an index (``+column``).
+
+    The access rule is an OR over the assignee, team, branch… columns. Without statistics
+    SQLite answers such an OR with every term's index (MULTI-INDEX OR), collecting all the
+    rows a big team may see and sorting them for ``ORDER BY id DESC LIMIT 26``. With the
+    terms unindexed it walks the ids newest first (or the filter's own (column, id) index)
+    and stops at the page's end. Other databases get the plain column.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any]):
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _compile_unindexed(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _compile_unindexed_sqlite(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
+
+
+def unindexed(column: Any) -> ColumnElement[Any]:
+    """``column`` read from the row on SQLite (``+column``): keeps its index out of the plan."""
+    return _Unindexed(column)
+
+
 @dataclass(frozen=True)
 class AccessTerms:
     """The rule's parts as SQL over ``tickets``: ``work`` grants change, the others view."""
@@ -89,17 +137,22 @@ def access_terms(user: Any) -> AccessTerms:
     # Team and referral ids are read first (two tiny indexed queries) and inlined as
     # literals: every term of the OR then has an index of its own, so PostgreSQL can
     # combine them (BitmapOr) where subqueries would force a filter over every row.
+    # SQLite (no statistics) would do the same, gathering every row of a big team and
+    # sorting it (seconds at a million tickets), so there its columns are unindexed.
     team_ids = user_team_ids(user)
-    work = [Ticket.assignee_id == user.id]
+    work = [unindexed(Ticket.assignee_id) == user.id]
     if team_ids:
-        work.append(Ticket.team_id.in_(team_ids))
+        work.append(unindexed(Ticket.team_id).in_(team_ids))
     if can(user, "tickets.triage"):
-        work.append(Ticket.team_id.is_(None))
+        work.append(unindexed(Ticket.team_id).is_(None))
     if can(user, "tickets.view_branch") and user.branch_id is not None:
-        work.append(Ticket.branch_id == user.branch_id)
+        work.append(unindexed(Ticket.branch_id) == user.branch_id)
+    if can(user, "volunteers.decide"):
+        work.append(unindexed(Ticket.kind) == "volunteering")
     referred = _referred_ticket_ids(user, team_ids)
     referee = Ticket.id.in_(referred) if referred else false()
-    committee = Ticket.status == "committee" if can(user, "committee.decide") else false()
+    committee = (unindexed(Ticket.status) == "committee" if can(user, "committee.decide")
+                 else false())
     return AccessTerms(or_(*work), referee, committee)
 
 

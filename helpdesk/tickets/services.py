@@ -395,9 +395,15 @@ def start(ticket: TicketRef, *, actor: Any, expected_version: int | None,
 
 def information_received(ticket: TicketRef, *, actor: Any, expected_version: int | None,
                          note: str | None = None) -> Ticket:
-    """awaiting information → in progress (the resolution clock resumes)."""
-    return _plain(ticket, "information_received", actor=actor,
-                  expected_version=expected_version, note=note)
+    """awaiting information → in progress (the resolution clock resumes); a case waits
+    while a required checklist item is missing or rejected."""
+    from helpdesk.casework.services import require_nothing_missing  # builds on tickets
+
+    with changing(ticket, actor=actor, expected_version=expected_version) as change:
+        change.check("information_received")
+        require_nothing_missing(change.ticket)
+        change.transition("information_received", body=clean_text(note))
+    return change.ticket
 
 
 def register(ticket: TicketRef, *, actor: Any, expected_version: int | None,
@@ -505,9 +511,13 @@ def return_referral(ticket: TicketRef, *, actor: Any, expected_version: int | No
 
 def send_to_committee(ticket: TicketRef, *, actor: Any, expected_version: int | None,
                       note: str | None = None) -> Ticket:
-    """in progress → at the committee, due within the service's decision window."""
+    """in progress → at the committee, due within the service's decision window; a case
+    goes only with the research officer's study recorded."""
+    from helpdesk.casework.services import require_study  # builds on tickets
+
     with changing(ticket, actor=actor, expected_version=expected_version) as change:
         change.check("send_to_committee")
+        require_study(change.ticket)
         due = riyadh_today(change.now) + timedelta(days=committee_window_days(change.ticket))
         change.transition("send_to_committee", body=clean_text(note), decision_due_on=due)
         number = change.ticket.number
@@ -607,6 +617,18 @@ def reopen(ticket: TicketRef, *, actor: Any, expected_version: int | None,
 # ---------------------------------------------------------------------------------------
 # Changes that keep the status
 
+def _repoint(change: TicketChange, relation: str, new: Any, event_type: str, labels: str,
+             label: Callable[[Any], str | None]) -> None:
+    """Point the ticket's ``relation`` (assignee, team) at ``new`` (None: at nothing) if it
+    points elsewhere, with one event that also keeps, under ``labels``, what each one was."""
+    new_id = new.id if new is not None else None
+    if getattr(change.ticket, f"{relation}_id") == new_id:
+        return
+    previous = getattr(change.ticket, relation)
+    event = change.update(event_type, **{f"{relation}_id": new_id})
+    event.data = {**event.data, labels: {"before": label(previous), "after": label(new)}}
+
+
 def assign(ticket: TicketRef, *, actor: Any, expected_version: int | None,
            assignee_id: int | None) -> Ticket:
     """Give the ticket to a staff member (None: unassign)."""
@@ -617,11 +639,7 @@ def assign(ticket: TicketRef, *, actor: Any, expected_version: int | None,
                             or not can(assignee, "tickets.work")):
             raise ValidationError({"assignee_id": _(
                 "Choose an active staff member who works on tickets.")})
-        if change.ticket.assignee_id != (assignee.id if assignee else None):
-            previous = change.ticket.assignee
-            event = change.update("assigned", assignee_id=assignee.id if assignee else None)
-            event.data = {**event.data, "names": {"before": _user_label(previous),
-                                                  "after": _user_label(assignee)}}
+        _repoint(change, "assignee", assignee, "assigned", "names", _user_label)
     return change.ticket
 
 
@@ -648,11 +666,8 @@ def change_team(ticket: TicketRef, *, actor: Any, expected_version: int | None,
         team = db.session.get(Team, int(team_id)) if team_id else None
         if team_id and team is None:
             raise ValidationError({"team_id": _("Choose an existing team.")})
-        if change.ticket.team_id != (team.id if team else None):
-            previous = change.ticket.team
-            event = change.update("team_changed", team_id=team.id if team else None)
-            event.data = {**event.data, "keys": {"before": previous.key if previous else None,
-                                                 "after": team.key if team else None}}
+        _repoint(change, "team", team, "team_changed", "keys",
+                 lambda chosen: chosen.key if chosen else None)
     return change.ticket
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -10,8 +10,25 @@ from helpdesk.web.htmx import is_partial_request
 
 
 def _error_page(status: int, title: str, message: str):
-    template = "errors/_error.html" if is_partial_request() else "errors/error.html"
-    return render_template(template, status=status, title=title, message=message), status
+    if not is_partial_request():
+        return render_template("errors/error.html", status=status, title=title,
+                               message=message), status
+    # base.html lets htmx swap 403 answers (the ticket page's refusals, retargeted); a refusal
+    # the page did not plan for must not replace whatever the request was aimed at.
+    html = render_template("errors/_error.html", status=status, title=title, message=message)
+    return html, status, {"HX-Reswap": "none"}
+
+
+def _is_api_request() -> bool:
+    """Under /api/ even an unknown URL or a wrong method answers in the API's JSON shape
+    (no API route matched, so the API blueprint's own handlers are not consulted)."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _api_error(error):
+    from helpdesk.api.views import http_error
+
+    return http_error(error)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -31,8 +48,16 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error):
+        if _is_api_request():
+            return _api_error(error)
         return _error_page(404, _("Page not found"),
                            _("The page you asked for does not exist or is out of your reach."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        if _is_api_request():
+            return _api_error(error)
+        return error
 
     @app.errorhandler(429)
     def too_many(error):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import can
 from helpdesk.admin.services import get_association
 from helpdesk.channels.services import channel_statuses
-from helpdesk.tickets.queries import open_counts_by_channel
+from helpdesk.tickets.queries import OPEN_COUNT_BOUND, open_counts_by_channel
 from helpdesk.uploads import stored_path
 from helpdesk.web.htmx import render
 
@@ -26,8 +26,10 @@ def index() -> ResponseReturnValue:
         return portal_home()
     if not can(current_user, "dashboard.view"):
         abort(403)
-    return render("home/index.html", association=get_association(),
-                  statuses=channel_statuses(), open_counts=open_counts_by_channel())
+    statuses = channel_statuses()
+    return render("home/index.html", association=get_association(), statuses=statuses,
+                  open_counts=open_counts_by_channel([status.key for status in statuses]),
+                  open_count_bound=OPEN_COUNT_BOUND)
 
 
 @bp.get("/association/logo")

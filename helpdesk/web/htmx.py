@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
 
@@ -23,4 +23,17 @@ def render(page_template: str, partial_template: str | None = None, /,
 
 def add_vary_header(response):
     response.vary.add("HX-Request")
+    return response
+
+
+def fragment(template: str, context: dict[str, Any], status: int, *,
+             target: str | None = None, swap: str = "outerHTML", push: str | None = None):
+    """A partial for htmx with its status; ``target`` (an element id) sends it elsewhere
+    than the requesting element's own target (HX-Retarget), swapped as ``swap``."""
+    response = make_response(render_template(template, **context), status)
+    if target:
+        response.headers["HX-Retarget"] = f"#{target}"
+        response.headers["HX-Reswap"] = swap
+    if push:
+        response.headers["HX-Push-Url"] = push
     return response

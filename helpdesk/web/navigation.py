@@ -25,12 +25,15 @@ NAVIGATION = (
     NavItem("tickets.queue", _l("Tickets"), "inbox", "tickets.view"),
     NavItem("intake.new", _l("New ticket"), "plus-circle", "tickets.create"),
     NavItem("committee.agenda", _l("Committee"), "hammer", "committee.decide"),
+    NavItem("volunteers.queue", _l("Volunteers"), "people", "volunteers.decide"),
     NavItem("contacts.index", _l("Contacts"), "person-vcard", "contacts.view"),
     NavItem("channels.index", _l("Channels"), "diagram-3", "channels.view"),
     NavItem("admin.association", _l("Association"), "building", "admin.association"),
     NavItem("admin.users", _l("Users"), "people", "admin.users"),
     NavItem("services_catalog.index", _l("Services"), "grid", "admin.services"),
     NavItem("admin.channels", _l("Channel settings"), "sliders", "admin.channels"),
+    NavItem("admin.audit", _l("Audit log"), "journal-text", "admin.audit"),
+    NavItem("outgoing_webhooks.index", _l("Webhooks"), "broadcast", "admin.webhooks"),
 )
 
 

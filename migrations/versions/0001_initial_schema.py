@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:02:17.508804
+Create Date: 2026-11-23 16:46:07.908770
 
 """
 from alembic import op
@@ -154,6 +154,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_api_tokens_prefix'), ['prefix'], unique=False)
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('application_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_application_drafts_contact_id_contacts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_application_drafts_owner_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_application_drafts_service_id_services'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_drafts')),
+    sa.UniqueConstraint('token', name=op.f('uq_application_drafts_token'))
+    )
+    with op.batch_alter_table('application_drafts', schema=None) as batch_op:
+        batch_op.create_index('ix_application_drafts_expires_at', ['expires_at'], unique=False)
+
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
@@ -168,8 +187,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
     )
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_entries_action_id', ['action', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_audit_entries_target_type_id', ['target_type', 'id'], unique=False)
 
     op.create_table('committee_sittings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -255,15 +276,122 @@ def upgrade():
         batch_op.create_index('ix_tickets_assignee_id_id', ['assignee_id', 'id'], unique=False)
         batch_op.create_index('ix_tickets_branch_id_id', ['branch_id', 'id'], unique=False)
         batch_op.create_index('ix_tickets_channel_key_id', ['channel_key', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_closed_at', ['closed_at'], unique=False)
         batch_op.create_index('ix_tickets_contact_id_id', ['contact_id', 'id'], unique=False)
         batch_op.create_index('ix_tickets_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_tickets_kind_id', ['kind', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_open_channel_key', ['channel_key'], unique=False, sqlite_where=sa.text("status NOT IN ('cancelled', 'closed')"), postgresql_where=sa.text("status NOT IN ('cancelled', 'closed')"))
+        batch_op.create_index('ix_tickets_open_id_due', ['id', 'resolution_due_at'], unique=False, sqlite_where=sa.text("status NOT IN ('cancelled', 'closed')"), postgresql_where=sa.text("status NOT IN ('cancelled', 'closed')"))
         batch_op.create_index('ix_tickets_priority_id', ['priority', 'id'], unique=False)
         batch_op.create_index('ix_tickets_resolution_due_at', ['resolution_due_at'], unique=False)
         batch_op.create_index('ix_tickets_service_id_id', ['service_id', 'id'], unique=False)
         batch_op.create_index('ix_tickets_status_id', ['status', 'id'], unique=False)
         batch_op.create_index('ix_tickets_team_id_id', ['team_id', 'id'], unique=False)
 
+    op.create_table('volunteer_needs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('needed_on', sa.Date(), nullable=False),
+    sa.Column('time_slot', sa.String(length=16), nullable=True),
+    sa.Column('skills', sa.String(length=300), nullable=False),
+    sa.Column('needed_count', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("status IN ('open', 'filled')", name=op.f('ck_volunteer_needs_status_known')),
+    sa.CheckConstraint('needed_count > 0', name=op.f('ck_volunteer_needs_needed_count_positive')),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_volunteer_needs_branch_id_branches')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_volunteer_needs_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_needs'))
+    )
+    with op.batch_alter_table('volunteer_needs', schema=None) as batch_op:
+        batch_op.create_index('ix_volunteer_needs_status_on', ['status', 'needed_on'], unique=False)
+
+    op.create_table('webhook_subscriptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('event_types', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('allow_private', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_webhook_subscriptions_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_subscriptions'))
+    )
+    op.create_table('application_draft_documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('draft_id', sa.Integer(), nullable=False),
+    sa.Column('document_key', sa.String(length=64), nullable=False),
+    sa.Column('display_name', sa.String(length=255), nullable=False),
+    sa.Column('stored_name', sa.String(length=64), nullable=False),
+    sa.Column('content_type', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['draft_id'], ['application_drafts.id'], name=op.f('fk_application_draft_documents_draft_id_application_drafts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_draft_documents')),
+    sa.UniqueConstraint('draft_id', 'document_key', name=op.f('uq_application_draft_documents_draft_id_document_key')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_application_draft_documents_stored_name'))
+    )
+    with op.batch_alter_table('application_draft_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_draft_documents_draft_id'), ['draft_id'], unique=False)
+
+    op.create_table('case_studies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('visit_date', sa.Date(), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('recommendation', sa.String(length=16), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("recommendation IN ('approve', 'reject', 'more_study')", name=op.f('ck_case_studies_recommendation_known')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_case_studies_recorded_by_id_users')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_case_studies_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_studies')),
+    sa.UniqueConstraint('ticket_id', 'version', name=op.f('uq_case_studies_ticket_id_version'))
+    )
+    op.create_table('cases',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=True),
+    sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('eligibility', sa.String(length=16), nullable=False),
+    sa.Column('eligibility_reasons', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_cases_service_id_services')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_cases_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
+    sa.UniqueConstraint('ticket_id', name=op.f('uq_cases_ticket_id'))
+    )
+    op.create_table('checklist_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('label_ar', sa.String(length=200), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('attachment_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('verified_by_id', sa.Integer(), nullable=True),
+    sa.Column('verified_at', helpdesk.db_types.UTCDateTime(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('field', 'document')", name=op.f('ck_checklist_items_kind_known')),
+    sa.CheckConstraint("state IN ('missing', 'received', 'verified', 'rejected')", name=op.f('ck_checklist_items_state_known')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_checklist_items_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['verified_by_id'], ['users.id'], name=op.f('fk_checklist_items_verified_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_checklist_items')),
+    sa.UniqueConstraint('ticket_id', 'kind', 'key', name=op.f('uq_checklist_items_ticket_id_kind_key'))
+    )
     op.create_table('committee_sitting_members',
     sa.Column('sitting_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -271,6 +399,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_committee_sitting_members_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('sitting_id', 'user_id', name=op.f('pk_committee_sitting_members'))
     )
+    op.create_table('declarations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('text_version', sa.String(length=32), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('channel_key', sa.String(length=32), nullable=False),
+    sa.Column('declared_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_declarations_recorded_by_id_users')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_declarations_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_declarations'))
+    )
+    with op.batch_alter_table('declarations', schema=None) as batch_op:
+        batch_op.create_index('ix_declarations_ticket_id_id', ['ticket_id', 'id'], unique=False)
+
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -356,6 +499,35 @@ def upgrade():
     with op.batch_alter_table('ticket_tags', schema=None) as batch_op:
         batch_op.create_index('ix_ticket_tags_tag_id_ticket_id', ['tag_id', 'ticket_id'], unique=False)
 
+    op.create_table('volunteer_profiles',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('skills', sa.String(length=300), nullable=False),
+    sa.Column('skills_note', sa.Text(), nullable=True),
+    sa.Column('days', sa.String(length=60), nullable=False),
+    sa.Column('time_slots', sa.String(length=60), nullable=False),
+    sa.Column('availability_note', sa.Text(), nullable=True),
+    sa.Column('interests', sa.String(length=300), nullable=False),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('experience', sa.Text(), nullable=True),
+    sa.Column('interview_on', sa.Date(), nullable=True),
+    sa.Column('decline_reason', sa.Text(), nullable=True),
+    sa.Column('status_changed_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("status IN ('received', 'interview', 'accepted', 'declined', 'active')", name=op.f('ck_volunteer_profiles_status_known')),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_volunteer_profiles_branch_id_branches')),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_volunteer_profiles_contact_id_contacts')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_volunteer_profiles_ticket_id_tickets')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_profiles')),
+    sa.UniqueConstraint('contact_id', name=op.f('uq_volunteer_profiles_contact_id'))
+    )
+    with op.batch_alter_table('volunteer_profiles', schema=None) as batch_op:
+        batch_op.create_index('ix_volunteer_profiles_branch_id_id', ['branch_id', 'id'], unique=False)
+        batch_op.create_index('ix_volunteer_profiles_status_id', ['status', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_volunteer_profiles_ticket_id'), ['ticket_id'], unique=False)
+
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -428,6 +600,69 @@ def upgrade():
         batch_op.create_index('ix_outbox_messages_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_messages_ticket_id'), ['ticket_id'], unique=False)
 
+    op.create_table('volunteer_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('profile_id', sa.Integer(), nullable=False),
+    sa.Column('need_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('matched_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['matched_by_id'], ['users.id'], name=op.f('fk_volunteer_assignments_matched_by_id_users')),
+    sa.ForeignKeyConstraint(['need_id'], ['volunteer_needs.id'], name=op.f('fk_volunteer_assignments_need_id_volunteer_needs')),
+    sa.ForeignKeyConstraint(['profile_id'], ['volunteer_profiles.id'], name=op.f('fk_volunteer_assignments_profile_id_volunteer_profiles')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_assignments')),
+    sa.UniqueConstraint('profile_id', 'need_id', name=op.f('uq_volunteer_assignments_profile_id_need_id'))
+    )
+    with op.batch_alter_table('volunteer_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_assignments_need_id'), ['need_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_volunteer_assignments_profile_id'), ['profile_id'], unique=False)
+
+    op.create_table('webhook_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('delivery_key', sa.String(length=36), nullable=False),
+    sa.Column('subscription_id', sa.Integer(), nullable=False),
+    sa.Column('event_type', sa.String(length=40), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', helpdesk.db_types.UTCDateTime(), nullable=True),
+    sa.Column('claimed_at', helpdesk.db_types.UTCDateTime(), nullable=True),
+    sa.Column('delivered_at', helpdesk.db_types.UTCDateTime(), nullable=True),
+    sa.Column('response_status', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_webhook_deliveries_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subscription_id'], ['webhook_subscriptions.id'], name=op.f('fk_webhook_deliveries_subscription_id_webhook_subscriptions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_webhook_deliveries_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
+    sa.UniqueConstraint('delivery_key', name=op.f('uq_webhook_deliveries_delivery_key'))
+    )
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_deliveries_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_subscription_id_id', ['subscription_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_ticket_id'), ['ticket_id'], unique=False)
+
+    op.create_table('volunteer_hours',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('profile_id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=True),
+    sa.Column('served_on', sa.Date(), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('logged_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', helpdesk.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('minutes > 0', name=op.f('ck_volunteer_hours_minutes_positive')),
+    sa.ForeignKeyConstraint(['assignment_id'], ['volunteer_assignments.id'], name=op.f('fk_volunteer_hours_assignment_id_volunteer_assignments')),
+    sa.ForeignKeyConstraint(['logged_by_id'], ['users.id'], name=op.f('fk_volunteer_hours_logged_by_id_users')),
+    sa.ForeignKeyConstraint(['profile_id'], ['volunteer_profiles.id'], name=op.f('fk_volunteer_hours_profile_id_volunteer_profiles')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_hours'))
+    )
+    with op.batch_alter_table('volunteer_hours', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_hours_profile_id'), ['profile_id'], unique=False)
+
     # ### end Alembic commands ###
     # The full-text index over the search documents lives outside the models (FTS5 on
     # SQLite, a tsvector column with a GIN index on PostgreSQL).
@@ -437,6 +672,21 @@ def upgrade():
 def downgrade():
     drop_search_ddl(op.get_bind())
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('volunteer_hours', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_hours_profile_id'))
+
+    op.drop_table('volunteer_hours')
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_ticket_id'))
+        batch_op.drop_index('ix_webhook_deliveries_subscription_id_id')
+        batch_op.drop_index('ix_webhook_deliveries_status_next_attempt_at')
+
+    op.drop_table('webhook_deliveries')
+    with op.batch_alter_table('volunteer_assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_assignments_profile_id'))
+        batch_op.drop_index(batch_op.f('ix_volunteer_assignments_need_id'))
+
+    op.drop_table('volunteer_assignments')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_ticket_id'))
         batch_op.drop_index('ix_outbox_messages_status_next_attempt_at')
@@ -451,6 +701,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attachments_ticket_id'))
 
     op.drop_table('attachments')
+    with op.batch_alter_table('volunteer_profiles', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_profiles_ticket_id'))
+        batch_op.drop_index('ix_volunteer_profiles_status_id')
+        batch_op.drop_index('ix_volunteer_profiles_branch_id_id')
+
+    op.drop_table('volunteer_profiles')
     with op.batch_alter_table('ticket_tags', schema=None) as batch_op:
         batch_op.drop_index('ix_ticket_tags_tag_id_ticket_id')
 
@@ -472,16 +728,35 @@ def downgrade():
         batch_op.drop_index('ix_events_ticket_id_id')
 
     op.drop_table('events')
+    with op.batch_alter_table('declarations', schema=None) as batch_op:
+        batch_op.drop_index('ix_declarations_ticket_id_id')
+
+    op.drop_table('declarations')
     op.drop_table('committee_sitting_members')
+    op.drop_table('checklist_items')
+    op.drop_table('cases')
+    op.drop_table('case_studies')
+    with op.batch_alter_table('application_draft_documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_draft_documents_draft_id'))
+
+    op.drop_table('application_draft_documents')
+    op.drop_table('webhook_subscriptions')
+    with op.batch_alter_table('volunteer_needs', schema=None) as batch_op:
+        batch_op.drop_index('ix_volunteer_needs_status_on')
+
+    op.drop_table('volunteer_needs')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_team_id_id')
         batch_op.drop_index('ix_tickets_status_id')
         batch_op.drop_index('ix_tickets_service_id_id')
         batch_op.drop_index('ix_tickets_resolution_due_at')
         batch_op.drop_index('ix_tickets_priority_id')
+        batch_op.drop_index('ix_tickets_open_id_due', sqlite_where=sa.text("status NOT IN ('cancelled', 'closed')"), postgresql_where=sa.text("status NOT IN ('cancelled', 'closed')"))
+        batch_op.drop_index('ix_tickets_open_channel_key', sqlite_where=sa.text("status NOT IN ('cancelled', 'closed')"), postgresql_where=sa.text("status NOT IN ('cancelled', 'closed')"))
         batch_op.drop_index('ix_tickets_kind_id')
         batch_op.drop_index('ix_tickets_created_at')
         batch_op.drop_index('ix_tickets_contact_id_id')
+        batch_op.drop_index('ix_tickets_closed_at')
         batch_op.drop_index('ix_tickets_channel_key_id')
         batch_op.drop_index('ix_tickets_branch_id_id')
         batch_op.drop_index('ix_tickets_assignee_id_id')
@@ -499,10 +774,16 @@ def downgrade():
 
     op.drop_table('committee_sittings')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entries_target_type_id')
         batch_op.drop_index(batch_op.f('ix_audit_entries_created_at'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_actor_id'))
+        batch_op.drop_index('ix_audit_entries_action_id')
 
     op.drop_table('audit_entries')
+    with op.batch_alter_table('application_drafts', schema=None) as batch_op:
+        batch_op.drop_index('ix_application_drafts_expires_at')
+
+    op.drop_table('application_drafts')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
         batch_op.drop_index(batch_op.f('ix_api_tokens_prefix'))

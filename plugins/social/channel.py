@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,15 +12,19 @@ from helpdesk.plugin_api import (
     BaseChannel,
     Capability,
     ChannelMeta,
+    DeliveryResult,
     FieldSpec,
     InboundMessage,
+    OutboundMessage,
     WebhookRejected,
 )
 from plugins.social.parsing import parse_whatsapp
+from plugins.social.transport import DEFAULT_API_VERSION, WhatsAppCloudTransport
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
 MAX_CHALLENGE_LENGTH = 256
+API_VERSION = re.compile(r"^v\d{1,3}\.\d{1,2}$")
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -43,6 +48,9 @@ class SocialChannel(BaseChannel):
         position=30,
     )
 
+    def __init__(self, transport: WhatsAppCloudTransport | None = None):
+        self.transport = transport or WhatsAppCloudTransport()
+
     def intake_fields(self):
         return (
             FieldSpec("name", _l("Name or account"), required=True, max_length=160),
@@ -60,7 +68,31 @@ class SocialChannel(BaseChannel):
             FieldSpec("whatsapp_access_token", _l("WhatsApp access token"), type="secret"),
             FieldSpec("whatsapp_app_secret", _l("WhatsApp app secret"), type="secret"),
             FieldSpec("whatsapp_verify_token", _l("Webhook verify token"), type="secret"),
+            FieldSpec("whatsapp_api_version", _l("Graph API version"),
+                      help=_l("For example %(version)s; empty uses the version Sila was "
+                              "tested with.", version=DEFAULT_API_VERSION)),
         )
+
+    def send(self, message: OutboundMessage, settings: Mapping[str, Any]) -> DeliveryResult:
+        """Answer on WhatsApp from the association's business number (a text message)."""
+        phone_number_id = str(settings.get("whatsapp_phone_number_id") or "").strip()
+        token = str(settings.get("whatsapp_access_token") or "").strip()
+        if not phone_number_id or not token:
+            # Retryable: the message waits (with backoff) for an admin to finish the settings.
+            return DeliveryResult(ok=False, retryable=True, error=(
+                "the social channel has no WhatsApp phone number ID or access token "
+                "in its settings"))
+        to = "".join(ch for ch in (message.to_phone or "") if ch.isdigit())
+        if not to:
+            return DeliveryResult(ok=False, retryable=False,
+                                  error="the person has no WhatsApp number to answer")
+        version = str(settings.get("whatsapp_api_version") or "").strip()
+        if not API_VERSION.match(version):
+            version = DEFAULT_API_VERSION
+        return self.transport.send_text(phone_number_id=phone_number_id, access_token=token,
+                                        to=to, body=message.body,
+                                        idempotency_key=message.idempotency_key,
+                                        version=version)
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes,
                        settings: Mapping[str, Any]) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import assert_not_reloaded, mark
+
 pytestmark = pytest.mark.browser
 
 # The Arabic status badges (translations/ar), as a person reads them.
@@ -64,15 +66,6 @@ def association(live_server) -> Association:
         association = Association(agent, officer, member, officer_id, ticket.id, ticket.number)
         db.session.remove()
     return association
-
-
-def mark(page: Page) -> None:
-    """Set a marker that only a full page load would erase."""
-    page.evaluate("window.__marker = 1")
-
-
-def assert_not_reloaded(page: Page) -> None:
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
 
 
 def expect_status(page: Page, label: str, scope: str = "#ticket") -> None:

@@ -19,7 +19,7 @@ from helpdesk.plugin_api.types import TICKET_KINDS, Capability
 from tests.plugins.test_engine import BUILT_IN
 
 FIELD_TYPES = {"text", "textarea", "select", "phone", "national_id", "email", "date", "number",
-               "secret"}
+               "secret", "multiselect"}
 
 
 @pytest.fixture(params=BUILT_IN)
@@ -54,7 +54,7 @@ def test_a_channel_describes_its_forms_with_field_specs(app, channel):
             assert isinstance(spec, FieldSpec)
             assert spec.type in FIELD_TYPES
             assert str(spec.label)
-            if spec.type == "select":
+            if spec.type in ("select", "multiselect"):
                 assert spec.choices
 
 
@@ -73,12 +73,15 @@ def test_verify_webhook_raises_rather_than_returning_false(app, channel):
 
 
 def test_send_returns_a_delivery_result(app, channel):
-    if Capability.OUTBOUND in channel.meta.capabilities:
-        pytest.skip("sending is tested against a local fake provider in the channel's tests")
-    message = OutboundMessage(idempotency_key="k1", ticket_number="2026-000001", body="مرحبا")
+    """Without settings nothing can go out: a channel that cannot answer refuses for good;
+    one that can waits (retryable) for an admin to fill in its settings. Actual sending is
+    tested against a local fake provider in each channel's own tests."""
+    message = OutboundMessage(idempotency_key="k1", ticket_number="2026-000001", body="مرحبا",
+                              to_phone="+966512345678", to_email="person@example.org")
     result = channel.send(message, {})
     assert isinstance(result, DeliveryResult)
-    assert result.ok is False and result.retryable is False
+    assert result.ok is False and result.error
+    assert result.retryable is (Capability.OUTBOUND in channel.meta.capabilities)
 
 
 def test_a_ticket_panel_is_a_panel_spec_or_nothing(channel):

@@ -12,8 +12,10 @@ import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from tests.support.threaded_server import ThreadedServer, json_post_handler
 
 
 @dataclass
@@ -35,13 +37,11 @@ class FakeSmsGateway:
         self._always: int | None = None
         self._ids = itertools.count(1)
         self._by_key: dict[str, SentSms] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1/messages"
+        return f"http://{self._server.host}:{self._server.port}/v1/messages"
 
     def fail_next(self, *statuses: int) -> None:
         """Answer the next requests with these HTTP statuses, then work normally."""
@@ -80,34 +80,12 @@ class FakeSmsGateway:
             return 201, {"id": sms.id}
 
     def start(self) -> FakeSmsGateway:
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                status, answer = gateway.answer(headers, body)
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="fake-sms-gateway", daemon=True)
-        self._thread.start()
+        handler = json_post_handler(lambda path, headers, body: self.answer(headers, body))
+        self._server = ThreadedServer(ThreadingHTTPServer(("127.0.0.1", 0), handler),
+                                      "fake-sms-gateway")
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=10)
+            self._server.stop()
             self._server = None

@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+from tests.support.threaded_server import ThreadedServer
+
 
 @dataclass
 class ReceivedMail:
@@ -76,7 +78,6 @@ class _Handler(socketserver.StreamRequestHandler):
 
 
 class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
     allow_reuse_address = True
     mailbox: SmtpTestServer
 
@@ -87,8 +88,7 @@ class SmtpTestServer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     def add(self, mail: ReceivedMail) -> None:
         with self._lock:
@@ -100,23 +100,19 @@ class SmtpTestServer:
 
     @property
     def host(self) -> str:
-        return self._server.server_address[0]
+        return self._server.host
 
     @property
     def port(self) -> int:
-        return self._server.server_address[1]
+        return self._server.port
 
     def start(self) -> SmtpTestServer:
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.mailbox = self
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="smtp-test-server", daemon=True)
-        self._thread.start()
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.mailbox = self
+        self._server = ThreadedServer(server, "smtp-test-server")
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=10)
+            self._server.stop()
             self._server = None

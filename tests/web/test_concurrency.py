@@ -16,33 +16,7 @@ from helpdesk.tickets import services
 from helpdesk.tickets.errors import StaleTicket
 from helpdesk.tickets.models import Event, Ticket
 from helpdesk.tickets.queries import get_visible_ticket
-
-THREAD_TIMEOUT = 120
-
-
-def run_in_threads(app, targets: list[Callable[[], Any]]) -> list[Any]:
-    """Run each target in its own thread and application context; re-raise any error."""
-    results: list[Any] = [None] * len(targets)
-    errors: list[BaseException] = []
-
-    def runner(index: int, target: Callable[[], Any]) -> None:
-        try:
-            with app.app_context():
-                try:
-                    results[index] = target()
-                finally:
-                    db.session.remove()
-        except BaseException as exc:  # surfaced below: a thread cannot fail the test itself
-            errors.append(exc)
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=THREAD_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a worker thread hung"
-    assert not errors, errors
-    return results
+from tests.support.threads import THREAD_TIMEOUT, run_in_threads
 
 
 def test_notes_written_at_once_by_several_people_are_all_kept(app, make_user, make_ticket):

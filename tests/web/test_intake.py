@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 from sqlalchemy import event, func, select, update
@@ -14,6 +15,7 @@ from helpdesk.extensions import db
 from helpdesk.plugin_api import InboundMessage
 from helpdesk.tickets.models import Event, ExternalRef, Ticket
 from tests.plugins.fixtures import with_blueprint
+from tests.support.threads import run_in_threads
 
 REQUIRED = "هذا الحقل مطلوب."
 
@@ -70,24 +72,13 @@ def test_one_external_id_on_two_channels_is_two_messages(app):
 def test_concurrent_deliveries_of_one_message_open_one_ticket(app):
     threads = 4
     barrier = threading.Barrier(threads)
-    results, errors = [], []
 
     def deliver():
-        try:
-            with app.app_context():
-                barrier.wait(timeout=30)
-                result = receive("social", message("wamid.same"))
-                results.append((result.ticket.id, result.created, result.duplicate))
-                db.session.remove()
-        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
+        barrier.wait(timeout=30)
+        result = receive("social", message("wamid.same"))
+        return result.ticket.id, result.created, result.duplicate
 
-    workers = [threading.Thread(target=deliver) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert not errors, errors
+    results = run_in_threads(app, [deliver] * threads)
     assert len(tickets()) == 1
     assert count(ExternalRef) == 1
     assert len(results) == threads
@@ -100,23 +91,12 @@ def test_messages_sent_together_by_a_known_person_join_one_ticket(app, make_cont
     make_contact(name="فاطمة الزهراني", phone="+966512345678")
     threads = 4
     barrier = threading.Barrier(threads)
-    errors = []
 
     def deliver(n: int):
-        try:
-            with app.app_context():
-                barrier.wait(timeout=30)
-                receive("social", message(f"wamid.{n}", body=f"رسالة رقم {n}"))
-                db.session.remove()
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
+        barrier.wait(timeout=30)
+        receive("social", message(f"wamid.{n}", body=f"رسالة رقم {n}"))
 
-    workers = [threading.Thread(target=deliver, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert not errors, errors
+    run_in_threads(app, [partial(deliver, n) for n in range(threads)])
     [ticket] = tickets()
     types = db.session.scalars(select(Event.type).where(Event.ticket_id == ticket.id)).all()
     assert sorted(types) == ["created"] + ["message_in"] * (threads - 1)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import select
 
 from helpdesk.db_types import utcnow
@@ -11,6 +9,7 @@ from helpdesk.extensions import db
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.numbering import allocate_sequence, format_ticket_number
 from helpdesk.tickets.services import open_ticket
+from tests.support.threads import run_in_threads
 
 
 def test_numbers_read_as_year_and_six_digits():
@@ -35,22 +34,12 @@ def test_a_failed_intake_leaves_neither_a_gap_nor_a_duplicate(app, make_ticket):
 
 
 def test_concurrent_intake_never_hands_out_the_same_number(app):
-    threads, per_thread, errors = 6, 8, []
+    threads, per_thread = 6, 8
 
     def intake():
-        try:
-            with app.app_context():
-                for i in range(per_thread):
-                    open_ticket(channel_key="website", kind="inquiry", subject=f"طلب {i}")
-                db.session.remove()
-        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
+        for i in range(per_thread):
+            open_ticket(channel_key="website", kind="inquiry", subject=f"طلب {i}")
 
-    workers = [threading.Thread(target=intake) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert not errors, errors
+    run_in_threads(app, [intake] * threads)
     numbers = db.session.scalars(select(Ticket.sequence)).all()
     assert sorted(numbers) == list(range(1, threads * per_thread + 1))
