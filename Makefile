@@ -6,8 +6,9 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app wsgi
 PYBABEL := $(VENV)/bin/pybabel
 PYTEST_ARGS ?=
-# Development defaults for `make run`; production sets SECRET_KEY and DATABASE_URL itself.
-export FLASK_DEBUG ?= 1
+# Development defaults for `make run` and its steps (not for the tests, which run the app as
+# production does); production sets SECRET_KEY and DATABASE_URL itself.
+run demo migrate worker: export FLASK_DEBUG ?= 1
 
 .PHONY: install python-deps npm-deps translations extract update-catalogs compile-catalogs \
         migrate demo run worker test lint bench clean

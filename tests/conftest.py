@@ -29,6 +29,10 @@ PASSWORD = "correct horse battery"
 
 BACKENDS = ["sqlite", "postgresql"]
 
+# The tests run the app as production does, whatever the developer's shell says: Flask
+# would otherwise turn on debug mode (no asset caching, debug error pages) from it.
+os.environ.pop("FLASK_DEBUG", None)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     compile_catalogs()
