@@ -178,9 +178,11 @@ class Context:
             with engine.connect() as connection:
                 total = connection.execute(text("SELECT MAX(id) FROM tickets")).scalar() or 0
                 step = max(1, total // count)
+                # Named by primary key: a scan with `id % step` reads the whole table.
+                wanted = [step * k for k in range(1, count + 1)]
                 self._ticket_ids = list(connection.execute(
-                    text("SELECT id FROM tickets WHERE id % :step = 0 ORDER BY id LIMIT :n"),
-                    {"step": step, "n": count}).scalars())
+                    text("SELECT id FROM tickets WHERE id IN :ids ORDER BY id").bindparams(
+                        bindparam("ids", expanding=True)), {"ids": wanted}).scalars())
             engine.dispose()
         return self._ticket_ids
 

@@ -31,6 +31,8 @@ from helpdesk.channels.services import is_channel_active
 from helpdesk.contacts.queries import contact_page, get_contact
 from helpdesk.extensions import limiter
 from helpdesk.portal.links import ticket_for_token, tracking_token
+from helpdesk.portal.responses import keep_private as make_private
+from helpdesk.portal.responses import too_many_attempts
 from helpdesk.services_catalog.models import Service
 from helpdesk.services_catalog.rules import VERDICTS
 from helpdesk.services_catalog.schema import DOCUMENT_TYPES
@@ -64,20 +66,13 @@ def _staff() -> bool:
 
 @bp.after_request
 def keep_private(response):
-    """A draft holds personal data and its token is a secret: never cache or index these
-    pages, nor send their address to another site."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    """A draft holds personal data and its token is a secret."""
+    return make_private(response)
 
 
 @bp.errorhandler(429)
 def too_many(_error) -> ResponseReturnValue:
-    return render_template(
-        "portal/message.html", title=_("Too many attempts"),
-        message=_("Too many attempts. Wait a few minutes and try again."),
-        association=get_association()), 429
+    return too_many_attempts()
 
 
 def _accepting() -> bool:

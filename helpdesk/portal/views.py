@@ -27,6 +27,8 @@ from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.extensions import limiter
 from helpdesk.portal import services, submission
 from helpdesk.portal.links import ticket_for_token, tracking_token
+from helpdesk.portal.responses import keep_private as make_private
+from helpdesk.portal.responses import too_many_attempts
 from helpdesk.portal.texts import STATUS_TEXTS
 from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
 from helpdesk.tickets.models import Ticket
@@ -118,18 +120,13 @@ def keep_private(response):
     """A tracked request holds personal data and its link is a secret: never cache or
     index it, nor send its address to another site."""
     if request.endpoint in PRIVATE_ENDPOINTS:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        make_private(response)
     return response
 
 
 @bp.errorhandler(429)
 def too_many(_error) -> ResponseReturnValue:
-    """The portal's own page for refused lookups, in the portal's layout."""
-    return render_template(
-        "portal/message.html", title=_("Too many attempts"),
-        message=_("Too many attempts. Wait a few minutes and try again."), **_common()), 429
+    return too_many_attempts(**_common())
 
 
 def _has_get_route(endpoint: str) -> bool:

@@ -52,7 +52,8 @@ class EditorForm:
     spare: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SECTIONS, 1))
 
     def shown_rows(self, section: str) -> list[dict[str, Any]]:
-        return [*self.rows[section], *(blank_row(section) for _ in range(self.spare[section]))]
+        blanks = max(1, self.spare[section])  # always one row to fill in
+        return [*self.rows[section], *(blank_row(section) for _ in range(blanks))]
 
     def add_row(self, section: str) -> None:
         if section in SECTIONS:
@@ -89,18 +90,24 @@ def form_from_post(form: Any) -> EditorForm:
         else:
             row[input_name] = _one(form, name)
     rows: dict[str, list[dict[str, Any]]] = {}
+    # Blank rows are dropped and drawn again as spares: "add another" then adds one to the
+    # blanks the person already had, not to a spare they have just filled in.
+    blanks = dict.fromkeys(SECTIONS, 0)
     for section in SECTIONS:
         kept = []
         for index in sorted(found[section]):
             posted = found[section][index]
-            if posted.get("remove") or _is_blank(section, posted):
+            if posted.get("remove"):
+                continue
+            if _is_blank(section, posted):
+                blanks[section] += 1
                 continue
             row = {name: posted.get(name, "") for name in ROW_INPUTS[section]}
             row.update({name: bool(posted.get(name)) for name in ROW_FLAGS[section]})
             row.update({name: list(posted.get(name) or []) for name in ROW_LISTS[section]})
             kept.append(row)
         rows[section] = kept
-    return EditorForm(values, rows)
+    return EditorForm(values, rows, spare=blanks)
 
 
 def form_from_service(service: Any) -> EditorForm:

@@ -30,6 +30,8 @@ from helpdesk.admin.services import get_association
 from helpdesk.channels.services import is_channel_active
 from helpdesk.extensions import limiter
 from helpdesk.portal.links import tracking_token
+from helpdesk.portal.responses import keep_private as make_private
+from helpdesk.portal.responses import too_many_attempts
 from helpdesk.tickets.errors import (
     InvalidTransition,
     PermissionDenied,
@@ -84,18 +86,13 @@ def _fragment(template: str, context: dict[str, Any], status: int = 200):
 def keep_private(response):
     """The answer to an application carries its tracking link: never cache it."""
     if request.endpoint == "volunteers.apply" and request.method == "POST":
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        make_private(response)
     return response
 
 
 @bp.errorhandler(429)
 def too_many(_error) -> ResponseReturnValue:
-    """Refused applications get the portal's page, in the portal's layout."""
-    return render_template(
-        "portal/message.html", title=_("Too many attempts"),
-        message=_("Too many attempts. Wait a few minutes and try again."),
-        association=get_association()), 429
+    return too_many_attempts()
 
 
 def _apply_page(values: dict[str, Any], errors: dict[str, str], status: int = 200):

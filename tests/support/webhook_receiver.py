@@ -8,11 +8,14 @@ statuses, then 200.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from tests.support.threaded_server import ThreadedServer, json_post_handler
 
 
 @dataclass
@@ -35,12 +38,11 @@ class WebhookReceiver:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._failures: deque[int] = deque()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     @property
     def port(self) -> int:
-        return self._server.server_address[1]
+        return self._server.port
 
     @property
     def url(self) -> str:
@@ -66,39 +68,19 @@ class WebhookReceiver:
             return status
 
     def start(self) -> WebhookReceiver:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                status = receiver._answer(self.path, headers, body)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
         server_class = ThreadingHTTPServer
         if ":" in self.host:
-            import socket
 
             class IPv6Server(ThreadingHTTPServer):
                 address_family = socket.AF_INET6
 
             server_class = IPv6Server
-        self._server = server_class((self.host, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="webhook-receiver", daemon=True)
-        self._thread.start()
+        handler = json_post_handler(lambda path, headers, body:
+                                    (self._answer(path, headers, body), None))
+        self._server = ThreadedServer(server_class((self.host, 0), handler), "webhook-receiver")
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=10)
+            self._server.stop()
             self._server = None

@@ -90,9 +90,18 @@ def test_add_another_row_keeps_the_typed_rows_without_javascript(client, make_us
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'value="monthly_income"' in html and "<html" in html
-    # Two typed conditions, the spare row and the one just added.
-    assert html.count('data-row="rules-') == 4
+    # The two typed conditions (the second filled the spare row) and one new blank row.
+    assert html.count('data-row="rules-') == 3
     assert db.session.scalar(select(func.count()).select_from(Service)) == 0
+
+
+def test_add_another_row_adds_one_blank_to_the_blanks_already_there(client, make_user, login):
+    _admin(make_user, login)
+    blank_spare = {"rules-9-type": "", "rules-9-field": "", "rules-9-value": ""}
+    response = client.post("/admin/services/new",
+                           data={**NEW_SERVICE, **blank_spare, "add": "rules"})
+    html = response.get_data(as_text=True)
+    assert html.count('data-row="rules-') == 4  # two typed, the blank spare, one added
 
 
 def test_add_another_row_with_htmx_returns_only_that_section(htmx, make_user, login):
@@ -101,6 +110,7 @@ def test_add_another_row_with_htmx_returns_only_that_section(htmx, make_user, lo
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<section id="fields-editor"')
+    # Three typed fields, the blank spare that was posted, and the one just added.
     assert html.count('data-row="fields-') == 5 and 'value="family_size"' in html
 
 
