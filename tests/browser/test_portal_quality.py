@@ -26,6 +26,7 @@ def tickets(live_server) -> dict[str, str]:
     from helpdesk.contacts.models import Contact
     from helpdesk.extensions import db
     from helpdesk.portal.links import tracking_token
+    from helpdesk.services_catalog.services import create_service
     from helpdesk.tickets import services
     from tests.conftest import PASSWORD
 
@@ -48,6 +49,17 @@ def tickets(live_server) -> dict[str, str]:
             getattr(services, action)(closed.number, actor=staff, expected_version=None)
         services.close(closed.number, actor=staff, expected_version=None,
                        resolution_code="answered", resolution_note="أجبنا")
+        create_service({
+            "key": "rent_support", "name_ar": "دعم الإيجار", "name_en": "Rent support",
+            "fields": [
+                {"name": "monthly_income", "type": "number", "label_ar": "دخل الأسرة الشهري",
+                 "label_en": "Monthly family income"},
+                {"name": "family_size", "type": "integer", "label_ar": "عدد أفراد الأسرة",
+                 "label_en": "Family size"}],
+            "documents": [{"key": "lease", "label_ar": "عقد الإيجار", "label_en": "Lease"}],
+            "rules": [{"type": "max_per_member", "field": "monthly_income",
+                       "per": "family_size", "value": 1500}],
+        }, actor=None)
         return {"open": tracking_token(db.session.get(type(open_one), open_one.id)),
                 "closed": tracking_token(db.session.get(type(closed), closed.id)),
                 "number": open_one.number}
@@ -70,7 +82,8 @@ def _first_load_bytes(browser, url: str) -> tuple[int, dict[str, int], set[str]]
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         finished = []
         page.on("requestfinished", lambda request: finished.append(request))
-        page.goto(url, wait_until="load")
+        response = page.goto(url, wait_until="load")
+        assert response is not None and response.status == 200, url
         page.evaluate("document.fonts.ready.then(() => true)")
         page.wait_for_load_state("networkidle")
         sizes = {request.url: request.sizes()["responseBodySize"] for request in finished}
@@ -82,7 +95,8 @@ def _first_load_bytes(browser, url: str) -> tuple[int, dict[str, int], set[str]]
 
 
 @pytest.mark.parametrize("path", ["/", "/contact", "/track", "/policy", "ticket",
-                                  "received"])
+                                  "received", "/apply", "/apply/rent_support",
+                                  "/eligibility?service=rent_support", "/volunteer"])
 def test_every_portal_page_weighs_under_150_kb_on_a_first_visit(browser, live_server,
                                                                 tickets, path):
     if path == "ticket":
@@ -158,6 +172,10 @@ def test_no_portal_page_has_a_serious_accessibility_violation(browser, live_serv
                                                                  tickets["closed"]),
             "receipt": lambda: page.goto(f"{base}/contact/received/{tickets['open']}"),
             "policy": lambda: page.goto(f"{base}/policy"),
+            "services to apply for": lambda: page.goto(f"{base}/apply"),
+            "application form": lambda: page.goto(f"{base}/apply/rent_support"),
+            "eligibility": lambda: page.goto(f"{base}/eligibility?service=rent_support"),
+            "volunteer form": lambda: page.goto(f"{base}/volunteer"),
         }
         found = {}
         for name, visit in visits.items():
