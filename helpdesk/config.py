@@ -148,6 +148,9 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not (debug or testing),
+        # A form's token lasts a working day (Flask-WTF's default is an hour): a long
+        # application kept open without JavaScript (so without autosave) must still post.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not (debug or testing),

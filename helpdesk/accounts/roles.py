@@ -36,17 +36,20 @@ TICKET_OWNER = TICKET_WORK | {
 EVERY_TICKET_PERMISSION = TICKET_OWNER | {
     "tickets.view_all", "committee.decide", "volunteers.decide",
 }
+# Downloading the queue as CSV (what the user's queue shows, never more).
+TICKET_EXPORT = {"tickets.export"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | {
+    "admin": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | TICKET_EXPORT | {
         "admin.users", "admin.association", "admin.channels", "admin.audit", "admin.webhooks",
         "admin.services", "reports.view", "contacts.view_national_id", "contacts.merge",
     }),
-    "manager": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | {
+    "manager": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | TICKET_EXPORT | {
         "admin.association", "admin.channels", "admin.audit", "admin.services", "admin.webhooks",
         "reports.view", "contacts.view_national_id", "contacts.merge",
     }),
-    "agent": frozenset(STAFF_PERMISSIONS | TICKET_OWNER | {"contacts.view_national_id"}),
+    "agent": frozenset(STAFF_PERMISSIONS | TICKET_OWNER | TICKET_EXPORT
+                       | {"contacts.view_national_id"}),
     "research_officer": frozenset(STAFF_PERMISSIONS | TICKET_WORK | {
         "contacts.view_national_id", "committee.submit",
     }),

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, render_template
 
 from helpdesk.api import schemas
 from helpdesk.api import views as _views  # noqa: F401  (registers every operation)
-from helpdesk.api.operations import OPERATIONS, Operation, Parameter
+from helpdesk.api.operations import OPERATIONS, Link, Operation, Parameter
 from helpdesk.api.schema import Array, components
 from helpdesk.api.services import SCOPES
 
@@ -38,16 +38,36 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     return document
 
 
+def _link(link: Link) -> dict[str, Any]:
+    document: dict[str, Any] = {"operationId": link.operation_id,
+                                "description": link.description}
+    if link.parameters:
+        document["parameters"] = dict(link.parameters)
+    if link.request_body is not None:
+        document["requestBody"] = dict(link.request_body)
+    return document
+
+
+def _response(op: Operation, status: int, description: str, schema: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {"description": description}
+    if schema is not None:
+        document["content"] = {"application/json": {"schema": schema.document()}}
+    if op.links.get(status):
+        document["links"] = {link.name: _link(link) for link in op.links[status]}
+    return document
+
+
 def _operation(op: Operation) -> dict[str, Any]:
+    unanswered = set(op.links) - set(op.responses)
+    if unanswered:
+        raise ValueError(f"{op.endpoint}: links on undeclared answers {sorted(unanswered)}")
     document: dict[str, Any] = {
         "operationId": op.endpoint.split(".")[-1],
         "summary": op.summary,
         "tags": [op.path.split("/")[3]],
         "parameters": [_parameter(p) for p in (*op.parameters, *op.headers)],
         "responses": {
-            str(status): ({"description": description,
-                           "content": {"application/json": {"schema": schema.document()}}}
-                          if schema is not None else {"description": description})
+            str(status): _response(op, status, description, schema)
             for status, (description, schema) in sorted(op.responses.items())
         },
     }

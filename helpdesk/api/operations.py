@@ -44,6 +44,21 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Link:
+    """An OpenAPI link: a value of this answer that another operation takes.
+
+    ``parameters`` and ``request_body`` map the target's names to runtime expressions
+    such as ``$response.body#/number``; the body's fields are merged into the target's.
+    """
+
+    name: str
+    operation_id: str        # the target's operationId (its view's name)
+    description: str
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    request_body: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Operation:
     endpoint: str
     method: str
@@ -54,6 +69,7 @@ class Operation:
     request: Object | None = None
     responses: Mapping[int, tuple[str, Schema | None]] = field(default_factory=dict)
     headers: Sequence[Parameter] = ()
+    links: Mapping[int, Sequence[Link]] = field(default_factory=dict)   # per answer
 
 
 OPERATIONS: list[Operation] = []
@@ -123,9 +139,11 @@ def _check_query(parameters: Sequence[Parameter]) -> None:
 def operation(bp: Blueprint, method: str, rule: str, *, summary: str, scope: str | None,
               parameters: Sequence[Parameter] = (), request_schema: Object | None = None,
               responses: Mapping[int, tuple[str, Schema | None]] | None = None,
-              headers: Sequence[Parameter] = (), authenticate: bool = True
+              headers: Sequence[Parameter] = (), authenticate: bool = True,
+              links: Mapping[int, Sequence[Link]] | None = None
               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``view(caller, body, **url_args)`` as one API operation."""
+    """Register ``view(caller, body, **url_args)`` as one API operation; ``links`` name,
+    per answer status, the operations that take a value of that answer."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         endpoint = view.__name__
@@ -144,7 +162,8 @@ def operation(bp: Blueprint, method: str, rule: str, *, summary: str, scope: str
         OPERATIONS.append(Operation(
             endpoint=f"{bp.name}.{endpoint}", method=method, path=_openapi_path(prefix + rule),
             summary=summary, scope=scope, parameters=tuple(parameters),
-            request=request_schema, responses=dict(responses or {}), headers=tuple(headers)))
+            request=request_schema, responses=dict(responses or {}), headers=tuple(headers),
+            links={status: tuple(items) for status, items in (links or {}).items()}))
         bp.add_url_rule(rule, endpoint, wrapped, methods=[method])
         return wrapped
 

@@ -27,6 +27,17 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema that also allows null (an enum lists it too)."""
+    kind = schema.get("type")
+    if not isinstance(kind, str):
+        return {"anyOf": [schema, {"type": "null"}]}
+    schema = {**schema, "type": [kind, "null"]}
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
 @dataclass(frozen=True)
 class Schema:
     description: str | None = None
@@ -38,11 +49,7 @@ class Schema:
     def document(self) -> dict[str, Any]:
         schema = self.json_schema()
         if self.nullable:
-            kind = schema.get("type")
-            if isinstance(kind, str):
-                schema["type"] = [kind, "null"]
-            else:
-                schema = {"anyOf": [schema, {"type": "null"}]}
+            schema = _or_null(schema)
         if self.description:
             schema["description"] = self.description
         return schema
@@ -164,12 +171,24 @@ class Object(Schema):
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {
             "type": "object",
-            "properties": {key: value.document() for key, value in self.properties.items()},
+            "properties": {key: self._property(key, value)
+                           for key, value in self.properties.items()},
             "additionalProperties": self.additional,
         }
         if self.required:
             schema["required"] = list(self.required)
         return schema
+
+    def _property(self, key: str, value: Schema) -> dict[str, Any]:
+        document = value.document()
+        if key in self.required or value.nullable:
+            return document
+        # check() takes an optional field sent as null for an absent one: say so.
+        description = document.pop("description", None)
+        document = _or_null(document)
+        if description:
+            document["description"] = description
+        return document
 
     def check(self, value: Any, path: str, errors: dict[str, str]) -> Any:
         if not isinstance(value, dict):

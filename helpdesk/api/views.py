@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -17,6 +17,7 @@ from helpdesk.api import present, schemas
 from helpdesk.api.auth import Caller
 from helpdesk.api.operations import (
     ApiError,
+    Link,
     Parameter,
     api_limit,
     operation,
@@ -31,7 +32,8 @@ from helpdesk.committee import services as committee
 from helpdesk.contacts.queries import contact_page
 from helpdesk.extensions import csrf, limiter
 from helpdesk.portal.links import tracking_token
-from helpdesk.portal.services import clean_ticket_number, find_tracked_ticket
+from helpdesk.portal.lookup_limits import limit_failed_lookups
+from helpdesk.portal.services import find_tracked_ticket
 from helpdesk.services_catalog.services import active_services
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.actions import action_handler, available_actions, perform
@@ -164,6 +166,19 @@ IDEMPOTENCY_KEY = Parameter("Idempotency-Key", "header", String(min_length=1, ma
                             "A repeat with the same key returns the first result.")
 
 
+# What a ticket's answer lets a client do next (OpenAPI links): its number goes into the
+# path, and the version seen into the body of a message or an action.
+_NUMBER = {"path.number": "$response.body#/number"}
+_VERSION = {"version": "$response.body#/version"}
+TICKET_LINKS = (
+    Link("GetTicket", "get_ticket", "Read the ticket again.", _NUMBER),
+    Link("AddMessage", "add_message", "Reply or add a note on the version seen.",
+         _NUMBER, _VERSION),
+    Link("TakeAction", "take_action", "Take an action on the version seen.",
+         _NUMBER, _VERSION),
+)
+
+
 def errors(*statuses: int) -> dict[int, tuple[str, Any]]:
     names = {400: "Malformed JSON", 401: "Missing or invalid token",
              403: "Scope or permission missing", 404: "Not found or out of reach",
@@ -236,7 +251,9 @@ def _strict_filters(keys: set[str]) -> tuple[QueueFilters, int]:
 
 @operation(bp, "GET", "/tickets", summary="List the tickets the caller may see",
            scope="tickets:read", parameters=TICKET_FILTERS,
-           responses={200: ("A page of tickets", schemas.TICKET_LIST), **errors(403, 422)})
+           responses={200: ("A page of tickets", schemas.TICKET_LIST), **errors(403, 422)},
+           links={200: (Link("GetFirstTicket", "get_ticket", "Open the page's first ticket.",
+                             {"path.number": "$response.body#/tickets/0/number"}),)})
 def list_tickets(caller: Caller, body: None):
     filters, limit = _strict_filters(_registered_channel_keys())
     page = queue_page(caller.user, filters, limit=limit)
@@ -246,7 +263,8 @@ def list_tickets(caller: Caller, body: None):
 
 @operation(bp, "GET", "/tickets/<number>", summary="One ticket with its timeline",
            scope="tickets:read", parameters=(NUMBER,),
-           responses={200: ("The ticket", schemas.TICKET), **errors(403, 404)})
+           responses={200: ("The ticket", schemas.TICKET), **errors(403, 404)},
+           links={200: TICKET_LINKS[1:]})
 def get_ticket(caller: Caller, body: None, number: str):
     return jsonify(_ticket_json(caller, number))
 
@@ -254,7 +272,12 @@ def get_ticket(caller: Caller, body: None, number: str):
 @operation(bp, "POST", "/tickets", summary="Open a ticket on an active channel",
            scope="tickets:write", request_schema=schemas.NEW_TICKET, headers=(IDEMPOTENCY_KEY,),
            responses={201: ("Created, or the first result of a repeat",
-                            schemas.TICKET_CREATED), **errors(400, 403, 422)})
+                            schemas.TICKET_CREATED), **errors(400, 403, 422)},
+           # The answer carries no version: read the ticket before an action on it.
+           links={201: (
+               Link("GetTicket", "get_ticket", "Read the new ticket.", _NUMBER),
+               Link("AddMessage", "add_message", "Reply or add a note.", _NUMBER),
+               Link("TakeAction", "take_action", "Take an action.", _NUMBER))})
 def post_ticket(caller: Caller, body: dict[str, Any]):
     key = request.headers.get("Idempotency-Key")
     result = create_ticket(caller.user, body, idempotency_key=key)
@@ -271,7 +294,8 @@ def post_ticket(caller: Caller, body: dict[str, Any]):
            "an internal note", scope="tickets:write", parameters=(NUMBER,),
            request_schema=schemas.NEW_MESSAGE,
            responses={201: ("The ticket after the message", schemas.TICKET),
-                      **errors(400, 403, 404, 409, 422)})
+                      **errors(400, 403, 404, 409, 422)},
+           links={201: TICKET_LINKS})
 def add_message(caller: Caller, body: dict[str, Any], number: str):
     use_case = tickets.reply if body["type"] == "reply" else tickets.add_note
     use_case(number, actor=caller.user, expected_version=body.get("version"),
@@ -339,7 +363,8 @@ def _action_fields(action: str, fields: dict[str, Any]) -> dict[str, Any]:
            "(named as in the transition table) with the version seen", scope="tickets:write",
            parameters=(NUMBER,), request_schema=schemas.ACTION,
            responses={200: ("The ticket after the action", schemas.TICKET),
-                      **errors(400, 403, 404, 409, 422)})
+                      **errors(400, 403, 404, 409, 422)},
+           links={200: TICKET_LINKS})
 def take_action(caller: Caller, body: dict[str, Any], number: str):
     fields = dict(body)
     action, version = fields.pop("action"), fields.pop("version")
@@ -372,7 +397,14 @@ def list_contacts(caller: Caller, body: None):
 
 @operation(bp, "POST", "/contacts", summary="Find a person in the registry, or register them",
            scope="contacts:write", request_schema=schemas.NEW_CONTACT,
-           responses={200: ("The contact", schemas.CONTACT), **errors(400, 403, 422)})
+           responses={200: ("The contact", schemas.CONTACT), **errors(400, 403, 422)},
+           # No operation takes a contact's id: a ticket names its person by name and phone.
+           links={200: (
+               Link("FindContact", "list_contacts", "Find the person in the registry.",
+                    {"query.q": "$response.body#/name"}),
+               Link("OpenTicketForContact", "post_ticket", "Open a ticket for the person.",
+                    request_body={"contact": {"name": "$response.body#/name",
+                                              "phone": "$response.body#/phone"}}))})
 def post_contact(caller: Caller, body: dict[str, Any]):
     return jsonify(present.contact(save_contact(caller.user, body)))
 
@@ -391,7 +423,11 @@ def list_services(caller: Caller, body: None):
 
 @operation(bp, "GET", "/channels", summary="The channels tickets may be opened on",
            scope="catalog:read",
-           responses={200: ("The active channels", schemas.CHANNEL_LIST), **errors(403)})
+           responses={200: ("The active channels", schemas.CHANNEL_LIST), **errors(403)},
+           links={200: (Link("OpenTicketOnChannel", "post_ticket",
+                             "Open a ticket of a kind the first channel takes.",
+                             request_body={"channel": "$response.body#/channels/0/key",
+                                           "kind": "$response.body#/channels/0/kinds/0"}),)})
 def list_channels(caller: Caller, body: None):
     return jsonify({"channels": [
         {"key": s.key, "name": str(s.channel.meta.label), "kinds": list(s.channel.meta.kinds)}
@@ -401,18 +437,9 @@ def list_channels(caller: Caller, body: None):
 # ---------------------------------------------------------------------------------------
 # Public: tracking a request as the portal does (no token)
 
-def _lookup_limit() -> str:
-    return current_app.config.get("PORTAL_LOOKUP_RATE_LIMIT", "10 per 10 minutes")
-
-
-def _number_limit() -> str:
-    return current_app.config.get("PORTAL_NUMBER_RATE_LIMIT", "5 per 15 minutes")
-
-
-def _track_number_key() -> str:
+def _tracked_number() -> Any:
     body = request.get_json(silent=True, cache=True)
-    number = body.get("number") if isinstance(body, dict) else None
-    return "api-track-number:" + clean_ticket_number(number if isinstance(number, str) else "")
+    return body.get("number") if isinstance(body, dict) else None
 
 
 def _failed_lookup(response) -> bool:
@@ -429,8 +456,7 @@ def _failed_lookup(response) -> bool:
                       404: ("No request with this number and phone", schemas.ERROR),
                       422: ("Validation failed", schemas.ERROR),
                       429: ("Too many failed lookups", schemas.ERROR)})
-@limiter.limit(_lookup_limit, deduct_when=_failed_lookup)
-@limiter.limit(_number_limit, key_func=_track_number_key, deduct_when=_failed_lookup)
+@limit_failed_lookups(number=_tracked_number, failed=_failed_lookup)  # shared with /track
 def public_track(caller: None, body: dict[str, Any]):
     # The portal's lookup: a wrong phone and an unknown number get the same answer.
     ticket = find_tracked_ticket(body["number"], body["phone"])

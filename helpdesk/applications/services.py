@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -34,7 +34,6 @@ from helpdesk.contacts.models import Contact
 from helpdesk.contacts.services import clean_identifiers, find_or_create_contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.outbox.services import queue_message
 from helpdesk.portal.links import tracking_token
 from helpdesk.services_catalog.models import Service
 from helpdesk.services_catalog.rules import Verdict
@@ -50,11 +49,7 @@ from helpdesk.services_catalog.services import (
     service_definition,
 )
 from helpdesk.tickets.models import Attachment, Event, ExternalRef, Ticket
-from helpdesk.tickets.services import (
-    committee_window_days,
-    open_ticket_in_transaction,
-    person_locale,
-)
+from helpdesk.tickets.services import committee_window_days, open_ticket_in_transaction
 from helpdesk.tickets.snapshots import snapshot
 from helpdesk.uploads import store_checked, stored_path
 from helpdesk.validation import ValidationError
@@ -322,8 +317,9 @@ def submit_application(draft: Any, form: Mapping[str, Any],
 
     A missing document does not stop the request (the checklist asks for it); a refused
     file does. One transaction then opens the ticket on the help requests channel with
-    the contact, attachments and case (helpdesk.casework.services.open_case), queues the
-    receipt, and deletes the draft. Sending the same draft twice opens one ticket.
+    the contact, attachments and case (helpdesk.casework.services.open_case, which sends
+    the person one message: the receipt, with the list of anything missing), and deletes
+    the draft. Sending the same draft twice opens one ticket.
     """
     service = draft.service
     definition = service_definition(service)
@@ -430,8 +426,7 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
                                             for a in items]}
         case = open_case(ticket, service=service, answers=answers, documents=attachments,
                          declaration=DeclarationInput(version, True), channel_key=CHANNEL_KEY,
-                         actor=actor)
-        _queue_receipt(ticket, service)
+                         actor=actor, receipt=_receipt(ticket, service))
         # The files now belong to the ticket: the draft's rows go (with the draft) while
         # the files stay where they are.
         db.session.delete(draft)
@@ -464,20 +459,24 @@ def tracking_url(ticket: Ticket) -> str:
     return url_for("portal.ticket", token=tracking_token(ticket), _external=True)
 
 
-def _queue_receipt(ticket: Ticket, service: Service) -> None:
-    """The receipt the person keeps: the number, the window and the tracking link.
+def _receipt(ticket: Ticket, service: Service) -> Callable[[], str]:
+    """The receipt the person keeps: the number, the window and the tracking link, rendered
+    in the locale current when it is called (open_case renders it in the person's).
 
-    Intake writes no receipt of its own (it only opens the ticket), so this is the one."""
-    locale = person_locale(ticket)
+    Intake writes no receipt of its own (it only opens the ticket), so this is the one;
+    open_case sends it, alone or heading the list of what is missing."""
     link = tracking_url(ticket)
-    with force_locale(locale):
-        name = service.name_en if locale == "en" and service.name_en else service.name_ar
-        body = ngettext(
+    days = committee_window_days(ticket)
+
+    def render() -> str:
+        name = service.name_en if current_language() == "en" and service.name_en \
+            else service.name_ar
+        return ngettext(
             "We received your support request %(number)s (%(service)s). The committee "
             "decides within %(num)d day of receiving the complete request. Follow it here: "
             "%(link)s",
             "We received your support request %(number)s (%(service)s). The committee "
             "decides within %(num)d days of receiving the complete request. Follow it here: "
             "%(link)s",
-            committee_window_days(ticket), number=ticket.number, service=name, link=link)
-    queue_message(ticket=ticket, purpose="receipt", body=body, locale=locale)
+            days, number=ticket.number, service=name, link=link)
+    return render

@@ -31,6 +31,7 @@ from helpdesk.casework.models import (
 from helpdesk.committee.models import CommitteeDecision
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.outbox.services import queue_message
 from helpdesk.services_catalog.schema import (
     answers_to_json,
     current_language,
@@ -164,8 +165,13 @@ def _missing_message(number: str, items: Sequence[ChecklistItem]) -> Callable[[]
     return render
 
 
-def _tell_missing(change: TicketChange, items: Sequence[ChecklistItem]) -> None:
-    change.tell("missing_information", _missing_message(change.ticket.number, items))
+def _tell_missing(change: TicketChange, items: Sequence[ChecklistItem], *,
+                  receipt: Callable[[], str] | None = None) -> None:
+    """The list of what is missing; with ``receipt``, the person's receipt heads it in the
+    one message sent (the timeline keeps only the list: the receipt's tracking link is
+    the person's secret)."""
+    change.tell("missing_information", _missing_message(change.ticket.number, items),
+                private_preface=receipt)
 
 
 def _item_data(item: ChecklistItem) -> dict[str, Any]:
@@ -186,7 +192,7 @@ def _system_change(ticket: Ticket, actor: Any, now: datetime) -> TicketChange:
 def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
               documents: Mapping[str, Sequence[Attachment]],
               declaration: DeclarationInput | None, channel_key: str,
-              actor: Any = None) -> Case:
+              actor: Any = None, receipt: Callable[[], str] | None = None) -> Case:
     """Turn a freshly opened support request into a case; flushes, never commits.
 
     Stores the answers (normalised per the service definition) and the eligibility verdict
@@ -194,6 +200,11 @@ def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
     from the service's fields and documents (provided ones "received"), records the
     declaration, and when a required item is missing moves the ticket to awaiting
     information and queues a message to the person listing exactly what is missing.
+
+    ``receipt`` renders the acknowledgement the person is owed for the new request (its
+    number and tracking link), in the current locale. The person then gets exactly one
+    message: the receipt heading the list of what is missing, or the receipt alone when
+    nothing is. Without it, only the missing-items message goes (if anything is missing).
     The caller commits; the plugins' transition hooks are in ``case.pending_hooks``.
     """
     now = utcnow()
@@ -244,10 +255,21 @@ def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
         if ticket.status != "awaiting_information":
             change.transition("request_information", data={
                 "missing": [item_label(item) for item in missing], "automatic": True})
-        _tell_missing(change, missing)
+        _tell_missing(change, missing, receipt=receipt)
+    elif receipt is not None:
+        _send_receipt(ticket, receipt)
     db.session.flush()
     case.pending_hooks = change  # type: ignore[attr-defined]  # not a column
     return case
+
+
+def _send_receipt(ticket: Ticket, receipt: Callable[[], str]) -> None:
+    """The receipt on its own, in the person's locale; outbox only, like every receipt (its
+    tracking link is the person's secret, so it is kept off the timeline)."""
+    locale = person_locale(ticket)
+    with force_locale(locale):
+        body = str(receipt())
+    queue_message(ticket=ticket, purpose="receipt", body=body, locale=locale)
 
 
 def announce(case: Case) -> None:

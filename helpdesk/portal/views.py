@@ -27,6 +27,7 @@ from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.extensions import limiter
 from helpdesk.portal import services, submission
 from helpdesk.portal.links import ticket_for_token, tracking_token
+from helpdesk.portal.lookup_limits import limit_failed_lookups
 from helpdesk.portal.responses import keep_private as make_private
 from helpdesk.portal.responses import too_many_attempts
 from helpdesk.portal.texts import STATUS_TEXTS
@@ -65,20 +66,12 @@ GOALS = (
 )
 
 
-def _lookup_limit() -> str:
-    return current_app.config.get("PORTAL_LOOKUP_RATE_LIMIT", "10 per 10 minutes")
-
-
-def _number_limit() -> str:
-    return current_app.config.get("PORTAL_NUMBER_RATE_LIMIT", "5 per 15 minutes")
-
-
 def _post_limit() -> str:
     return current_app.config.get("PORTAL_POST_RATE_LIMIT", "20 per hour")
 
 
-def _number_key() -> str:
-    return "portal-number:" + services.clean_ticket_number(request.form.get("number"))
+def _tracked_number() -> str | None:
+    return request.form.get("number")
 
 
 def _failed_lookup(response) -> bool:
@@ -169,9 +162,8 @@ def policy() -> ResponseReturnValue:
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(_lookup_limit, methods=["POST"], deduct_when=_failed_lookup)
-@limiter.limit(_number_limit, key_func=_number_key, methods=["POST"],
-               deduct_when=_failed_lookup)
+# The same counts as the API's public tracking: guesses cannot be split between the two.
+@limit_failed_lookups(number=_tracked_number, failed=_failed_lookup, methods=["POST"])
 def track() -> ResponseReturnValue:
     values = {"number": request.values.get("number", ""), "phone": request.form.get("phone", "")}
     errors: dict[str, str] = {}

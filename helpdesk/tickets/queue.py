@@ -252,11 +252,17 @@ def _order_and_cursor(filters: QueueFilters):
     return order, beyond
 
 
-def queue_page(user: Any, filters: QueueFilters, limit: int = PAGE_SIZE) -> QueuePage:
+def queue_clauses(user: Any, filters: QueueFilters) -> list[ColumnElement[bool]]:
+    """The access rule, the saved view and the filters: which tickets the queue shows."""
     clauses = [visible_tickets_clause(user), *_filter_clauses(filters)]
     view = _view_clause(filters.view, user)
     if view is not None:
         clauses.append(view)
+    return clauses
+
+
+def queue_page(user: Any, filters: QueueFilters, limit: int = PAGE_SIZE) -> QueuePage:
+    clauses = queue_clauses(user, filters)
     order, beyond = _order_and_cursor(filters)
     if filters.view == "closed_today" and filters.sort != "due":
         # Without statistics SQLite prefers walking every id (it gives the order) to the

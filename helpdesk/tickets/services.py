@@ -279,15 +279,23 @@ class TicketChange:
         return None
 
     def tell(self, purpose: str, render: Callable[[], str], *,
-             subject: str | None = None) -> OutboxMessage:
-        """Write a message to the person, in their locale, to the timeline and the outbox."""
+             subject: str | None = None,
+             private_preface: Callable[[], str] | None = None) -> OutboxMessage:
+        """Write a message to the person, in their locale, to the timeline and the outbox.
+
+        ``private_preface`` (rendered in the same locale) goes before the body in the
+        message sent only: it stays off the timeline, the webhooks and the plugins' hooks,
+        e.g. a receipt carrying the person's private tracking link."""
         locale = person_locale(self.ticket)
         with force_locale(locale):
             body = str(render())
+            preface = str(private_preface()) if private_preface is not None else None
         event = self.event("message_out", body=body, visibility="public",
-                           data={"purpose": purpose})
+                           data={"purpose": purpose, **({"prefaced": True} if preface
+                                                        else {})})
         db.session.flush()
-        message = queue_message(ticket=self.ticket, purpose=purpose, body=body,
+        message = queue_message(ticket=self.ticket, purpose=purpose,
+                                body=f"{preface}\n{body}" if preface else body,
                                 subject=subject, event_id=event.id, locale=locale)
         self.hooks.append(("helpdesk_message_added",
                            {"direction": "out", "body": body, "visibility": "public"}))

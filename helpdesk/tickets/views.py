@@ -68,4 +68,4 @@ def show(number: str) -> ResponseReturnValue:
 
 
 # The action routes join this blueprint.
-from helpdesk.tickets import action_views, attachment_views  # noqa: E402,F401
+from helpdesk.tickets import action_views, attachment_views, export_views  # noqa: E402,F401

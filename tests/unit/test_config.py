@@ -120,3 +120,7 @@ def test_wsgi_with_an_unknown_setting_exits_with_one_clear_line(tmp_path):
 def test_wsgi_starts_with_a_reachable_database(tmp_path):
     result = _start_wsgi(tmp_path, SECRET_KEY="s", DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_form_stays_valid_for_a_working_day_not_flask_wtfs_hour():
+    assert load_config({"FLASK_DEBUG": "1"})["WTF_CSRF_TIME_LIMIT"] == 12 * 3600

@@ -514,8 +514,24 @@ def test_the_openapi_document_lists_every_api_route_with_its_schemas(client, app
         ["channel", "kind", "body"]
 
 
+def test_an_optional_field_sent_as_null_is_documented_and_taken_as_absent(client, bearer):
+    # Found by the stateful schemathesis run: the API took `"national_id": null` while
+    # the document allowed only a string.
+    new_contact = client.get("/api/openapi.json").get_json()["components"]["schemas"][
+        "NewContact"]["properties"]
+    assert new_contact["national_id"]["type"] == ["string", "null"]
+    assert new_contact["kind"]["enum"][-1] is None
+    created = client.post("/api/v1/contacts", json={
+        "name": "هند العتيبي", "phone": "0598765432", "national_id": None, "email": None},
+        headers=bearer("agent"))
+    assert created.status_code == 200, created.get_data(as_text=True)
+    assert created.get_json()["national_id"] is None
+
+
 def test_the_api_documentation_page_renders_without_scripts(client):
     response = client.get("/api/docs", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "/api/v1/tickets/{number}/actions" in html and "NewTicket" in html
+    assert '<a href="#take_action" title="Take an action on the version seen.">TakeAction</a>' \
+        in html

@@ -207,13 +207,12 @@ def test_sending_the_form_opens_one_support_request_with_its_documents_and_case(
     assert items["id_copy"].state == "missing"
     assert count(Declaration) == 1
     assert ticket.status == "awaiting_information"
-    purposes = sorted(m.purpose for m in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)))
-    assert purposes == ["missing_information", "receipt"]
-    receipt_sms = db.session.scalar(select(OutboxMessage)
-                                    .where(OutboxMessage.purpose == "receipt"))
-    assert ticket.number in receipt_sms.body and "/t/" in receipt_sms.body
-    assert receipt_sms.transport == "sms" and receipt_sms.to_phone == "+966551234567"
+    # One message: the receipt heading the list of what is missing.
+    sms, = db.session.scalars(select(OutboxMessage)
+                              .where(OutboxMessage.ticket_id == ticket.id))
+    assert sms.purpose == "missing_information"
+    assert ticket.number in sms.body and "/t/" in sms.body and "صورة الهوية" in sms.body
+    assert sms.transport == "sms" and sms.to_phone == "+966551234567"
 
     # The draft is gone; the receipt shows the number, the window and the tracking link.
     assert count(ApplicationDraft) == 0 and count(DraftDocument) == 0
@@ -224,6 +223,58 @@ def test_sending_the_form_opens_one_support_request_with_its_documents_and_case(
     assert "10" in page.split('data-testid="committee-window"')[1][:300]
     assert receipt.headers["Cache-Control"] == "no-store"
     assert set_cookie_cleared(first)
+
+
+def outbox() -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_an_incomplete_application_sends_one_message_with_the_receipt_and_what_is_missing(
+        client, service):
+    from helpdesk.tickets.models import Event
+
+    client.post("/apply/rent_support", data=person(**{
+        "document-lease": (io.BytesIO(PDF), "عقد.pdf")}))
+    ticket = db.session.scalar(select(Ticket))
+    assert ticket.status == "awaiting_information"
+    message, = outbox()
+    assert message.purpose == "missing_information" and message.locale == "ar"
+    assert message.to_phone == "+966551234567"
+    receipt, _newline, missing = message.body.partition("\n")
+    assert ticket.number in receipt and "/t/" in receipt
+    # Exactly what is missing: the ID copy, not the lease sent nor the optional notes.
+    assert [line for line in missing.splitlines() if line.startswith("• ")] == \
+        ["• صورة الهوية"]
+    assert "عقد الإيجار" not in message.body and "ملاحظات" not in message.body
+    # The timeline shows the list the person was sent, never their private link.
+    told, = db.session.scalars(select(Event).where(Event.ticket_id == ticket.id,
+                                                   Event.type == "message_out"))
+    assert told.body == missing and "/t/" not in told.body
+    assert told.id == message.event_id
+
+
+def test_a_complete_application_sends_only_the_receipt(client, service):
+    client.post("/apply/rent_support", data=person(**{
+        "document-lease": (io.BytesIO(PDF), "عقد.pdf"),
+        "document-id_copy": (io.BytesIO(PNG), "هوية.png")}))
+    ticket = db.session.scalar(select(Ticket))
+    assert ticket.status == "new"
+    message, = outbox()
+    assert (message.purpose, message.transport) == ("receipt", "sms")
+    assert ticket.number in message.body and "/t/" in message.body
+
+
+def test_the_one_message_is_written_in_the_applicants_language(client, service,
+                                                               make_contact):
+    make_contact(name="Noura", phone="+966551234567", national_id="1234567897",
+                 data={"locale": "en"})
+    client.post("/apply/rent_support", data=person(**{
+        "document-lease": (io.BytesIO(PDF), "عقد.pdf")}))
+    message, = outbox()
+    assert message.locale == "en"
+    assert message.body.startswith("We received your support request ")
+    assert "Rent support" in message.body
+    assert "To continue with your request" in message.body and "صورة الهوية" in message.body
 
 
 def set_cookie_cleared(response) -> bool:

@@ -67,14 +67,15 @@ def apply(crew, service):
     """An application as the form sends it: a support request, its case, one commit."""
     def submit(answers: dict[str, Any], documents: tuple[str, ...] = ("id_copy",
                                                                       "income_proof"),
-               declared: bool = True, **ticket_kw: Any):
+               declared: bool = True, receipt: str | None = None, **ticket_kw: Any):
         ticket_kw.setdefault("channel_key", "phone")
         ticket = crew.request(service_id=service.id, **ticket_kw)
         files = {key: [attach(ticket, f"{key}.pdf")] for key in documents}
         version, _text = casework.current_declaration_text()
         case = casework.open_case(
             ticket, service=service, answers=answers, documents=files,
-            declaration=casework.DeclarationInput(version, declared), channel_key="phone")
+            declaration=casework.DeclarationInput(version, declared), channel_key="phone",
+            receipt=(lambda: receipt) if receipt is not None else None)
         db.session.commit()
         return ticket, case
     return submit
@@ -115,6 +116,37 @@ def test_an_incomplete_application_waits_for_exactly_the_missing_items(apply):
     assert "صورة الهوية" not in message.body
     assert "ملاحظات" not in message.body
     assert ticket.number in message.body
+
+
+RECEIPT = "استلمنا طلبك، تابعه هنا: https://sila.example/t/secret-link"
+
+
+def messages_to_the_person(ticket) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage)
+                                   .where(OutboxMessage.ticket_id == ticket.id)
+                                   .order_by(OutboxMessage.id)))
+
+
+def test_with_its_receipt_an_incomplete_application_gets_one_message_listing_what_is_missing(
+        apply):
+    ticket, _case = apply({"family_size": "5"}, documents=("id_copy",), receipt=RECEIPT)
+    message, = messages_to_the_person(ticket)
+    assert message.purpose == "missing_information"
+    lines = message.body.splitlines()
+    assert lines[0] == RECEIPT and ticket.number in lines[1]
+    assert sorted(lines[2:]) == ["• إثبات الدخل", "• الدخل الشهري"]
+    # The timeline keeps the list only: the receipt's link is the person's secret.
+    told, = db.session.scalars(select(Event).where(Event.ticket_id == ticket.id,
+                                                   Event.type == "message_out"))
+    assert told.body == "\n".join(lines[1:]) and told.data["prefaced"] is True
+
+
+def test_with_its_receipt_a_complete_application_gets_the_receipt_alone(apply):
+    ticket, _case = apply({"family_size": "5", "monthly_income": "4000"}, receipt=RECEIPT)
+    message, = messages_to_the_person(ticket)
+    assert (message.purpose, message.body, message.locale) == ("receipt", RECEIPT, "ar")
+    assert db.session.scalar(select(Event).where(Event.ticket_id == ticket.id,
+                                                 Event.type == "message_out")) is None
 
 
 def test_an_ineligible_applicant_still_opens_a_case_with_the_reason_on_the_ticket(apply):
@@ -175,11 +207,13 @@ def test_rejecting_an_item_needs_a_reason_and_tells_the_applicant_again(crew, ap
 
 
 def test_marking_an_item_missing_queues_the_missing_items_message(crew, apply):
-    ticket, _case = apply({"family_size": "5"}, documents=("id_copy",))
+    ticket, _case = apply({"family_size": "5"}, documents=("id_copy",), receipt=RECEIPT)
     casework.set_item_state(ticket.id, actor=crew.agent, expected_version=None,
                             item_id=item(ticket, "id_copy").id, state="missing")
-    first, second = missing_messages(ticket)
-    assert "صورة الهوية" not in first.body
+    first, second = messages_to_the_person(ticket)
+    assert first.body.startswith(RECEIPT) and "صورة الهوية" not in first.body
+    # A later list is the list alone: the receipt went with the first.
+    assert second.purpose == "missing_information" and RECEIPT not in second.body
     assert "• صورة الهوية الوطنية" in second.body and "• الدخل الشهري" in second.body
 
 

@@ -39,6 +39,8 @@ def _a_file_on_a_ticket_nobody_outside_management_sees(app):
 
 EXPECTATIONS = {
     "tickets.queue": Rule(ANY_STAFF),
+    # The queue as CSV: staff who may export (the rows still go through the access rule).
+    "tickets.export": Rule({"admin", "manager", "agent"}),
     # Another team's ticket: only managers and admins reach it; everyone else gets 404.
     "tickets.show": Rule({"admin", "manager"}, setup=_a_ticket_nobody_outside_management_sees,
                          denied={404}),
