@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import wait_until_settled
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
@@ -96,6 +98,7 @@ def test_a_person_checks_eligibility_applies_and_gets_a_number_on_a_phone(
     wrong.write_bytes(b"GIF89a")
     form.locator("#field-document-id_copy").set_input_files(str(wrong))
     expect(page.get_by_test_id("error-document-id_copy")).to_be_visible()
+    wait_until_settled(page)
     right = tmp_path / "هوية.png"
     right.write_bytes(PNG)
     form.locator("#field-document-id_copy").set_input_files(str(right))

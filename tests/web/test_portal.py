@@ -17,6 +17,7 @@ from helpdesk.portal.links import SALT, ticket_for_token, tracking_token
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.errors import PermissionDenied, TicketNotFound
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
+from tests.support.pages import without_csrf_tokens
 
 PDF = b"%PDF-1.7\n% a scanned salary certificate\n"
 PHONE = "+966512345678"
@@ -30,7 +31,8 @@ def filed(make_contact, make_ticket):
 
 
 def html(response) -> str:
-    return response.get_data(as_text=True)
+    """The page, its CSRF tokens masked (they carry their signing time)."""
+    return without_csrf_tokens(response.get_data(as_text=True))
 
 
 def fresh(ticket: Ticket) -> Ticket:
