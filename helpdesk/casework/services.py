@@ -509,12 +509,15 @@ def can_study(user: Any, ticket: Ticket) -> bool:
 
 
 
-def committee_outcome(ticket: Ticket) -> CommitteeDecision | None:
-    """The committee's final word on a support request (approve or reject), if any."""
-    if ticket.kind != SUPPORT_REQUEST:
-        return None
-    return db.session.scalar(
-        select(CommitteeDecision)
-        .where(CommitteeDecision.ticket_id == ticket.id,
-               CommitteeDecision.decision.in_(("approve", "reject")))
-        .order_by(CommitteeDecision.id.desc()).limit(1))
+def committee_outcomes(tickets: Sequence[Ticket]) -> dict[int, CommitteeDecision]:
+    """The committee's final word (approve or reject) on each support request of a list
+    that has one, read in one query (a contact's history shows it per row)."""
+    ids = [ticket.id for ticket in tickets if ticket.kind == SUPPORT_REQUEST]
+    if not ids:
+        return {}
+    latest = (select(func.max(CommitteeDecision.id))
+              .where(CommitteeDecision.ticket_id.in_(ids),
+                     CommitteeDecision.decision.in_(("approve", "reject")))
+              .group_by(CommitteeDecision.ticket_id))
+    rows = db.session.scalars(select(CommitteeDecision).where(CommitteeDecision.id.in_(latest)))
+    return {decision.ticket_id: decision for decision in rows}

@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -39,7 +38,8 @@ from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ticket_page_context
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.validation import ValidationError
-from helpdesk.web.htmx import is_partial_request
+from helpdesk.web.forms import seen_version
+from helpdesk.web.htmx import fragment, is_partial_request
 
 bp = Blueprint("casework", __name__, url_prefix="/tickets")
 
@@ -93,27 +93,12 @@ def casework_panel(ticket: Ticket) -> dict[str, Any] | None:
     }
 
 
-def case_study(ticket: Any):
-    """The current study of a ticket (the committee agenda shows it)."""
-    ticket_id = getattr(ticket, "id", ticket)
-    return services.current_study(ticket_id) if ticket_id else None
-
-
 bp.add_app_template_global(casework_panel, "casework_panel")
-bp.add_app_template_global(case_study, "case_study")
-bp.add_app_template_global(services.committee_outcome, "committee_outcome")
 bp.add_app_template_global(RECOMMENDATION_LABELS, "recommendation_labels")
 
 
 # ---------------------------------------------------------------------------------------
 # Answering
-
-
-def _version(raw: str | None) -> int | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else 0
 
 
 def _access(number: str):
@@ -127,18 +112,11 @@ def _page(context: dict[str, Any], status: int) -> ResponseReturnValue:
     return render_template("tickets/show.html", **context), status
 
 
-def _fragment(template: str, context: dict[str, Any], status: int, target: str):
-    response = make_response(render_template(template, **context), status)
-    response.headers["HX-Retarget"] = f"#{target}"
-    response.headers["HX-Reswap"] = "outerHTML"
-    return response
-
-
 def _alerted(number: str, kind: str, message: str, status: int) -> ResponseReturnValue:
     context = ticket_page_context(current_user, _access(number),
                                   alert={"kind": kind, "message": message})
     if is_partial_request():
-        return _fragment("tickets/_alert.html", context, status, "ticket-alert")
+        return fragment("tickets/_alert.html", context, status, target="ticket-alert")
     return _page(context, status)
 
 
@@ -148,7 +126,7 @@ def _invalid(number: str, form_key: str, errors: dict[str, str]) -> ResponseRetu
         values=request.form.to_dict(flat=True),
         errors={f"{form_key}-{name}": message for name, message in errors.items()})
     if is_partial_request():
-        return _fragment("casework/_panel.html", context, 422, "panel-casework")
+        return fragment("casework/_panel.html", context, 422, target="panel-casework")
     return _page(context, 422)
 
 
@@ -156,7 +134,7 @@ def _run(number: str, form_key: str, call: Callable[[Ticket, int | None], Any],
          message: str) -> ResponseReturnValue:
     access = _access(number)
     try:
-        call(access.ticket, _version(request.form.get("version")))
+        call(access.ticket, seen_version(request.form.get("version")))
     except TicketNotFound:
         abort(404)
     except (StaleTicket, InvalidTransition) as exc:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from helpdesk.casework.services import studies_for
 from helpdesk.committee.models import CommitteeDecision, CommitteeSitting
 from helpdesk.committee.queries import agenda, recent_sittings, sitting_decisions
 from helpdesk.committee.services import DECISION_LABELS
@@ -48,8 +49,10 @@ def agenda_context(user: Any, *, values: dict[str, Any] | None = None,
                    alert: dict[str, str] | None = None) -> dict[str, Any]:
     """The agenda page: requests at the committee, the open-a-sitting form, recent sittings."""
     today = riyadh_today()
+    items = agenda(user)
     return {
-        "items": agenda(user),
+        "items": items,
+        "studies": studies_for([item.id for item in items]),
         "today": today,
         "members": committee_members(),
         "sittings": sittings_with_decisions(),
@@ -67,9 +70,11 @@ def sitting_context(user: Any, sitting: CommitteeSitting, *,
                     alert: dict[str, str] | None = None) -> dict[str, Any]:
     """A sitting's page: its members, the requests it may decide, what it decided."""
     decisions = sitting_decisions(sitting)
+    items = agenda(user)
     return {
         "sitting": sitting,
-        "items": agenda(user),
+        "items": items,
+        "studies": studies_for([item.id for item in items]),
         "today": riyadh_today(),
         "decisions": decisions,
         "numbers": ticket_numbers(decisions),

@@ -24,6 +24,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from helpdesk.accounts.permissions import permission_required
+from helpdesk.casework.services import studies_for
 from helpdesk.committee import services
 from helpdesk.committee.page import agenda_context, get_sitting, sitting_context
 from helpdesk.committee.services import AgendaDecision
@@ -33,6 +34,7 @@ from helpdesk.tickets.errors import (
     StaleTicket,
     TicketNotFound,
 )
+from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.vocabulary import STATUSES
 from helpdesk.validation import ValidationError
@@ -178,14 +180,16 @@ def decide(number: str) -> ResponseReturnValue:
         flash(message, "success")
         return redirect(url_for("committee.agenda"))
     return render_template("committee/_agenda_item.html",
-                           **{**_item_context(), "item": ticket, "decided": True,
+                           **{**_item_context(ticket), "item": ticket, "decided": True,
                               "item_alert": {"kind": "success", "message": message}})
 
 
-def _item_context(**kwargs: Any) -> dict[str, Any]:
+def _item_context(item: Ticket, **kwargs: Any) -> dict[str, Any]:
+    """The agenda's context for one item's fragment (a decided one has left the agenda)."""
     context = agenda_context(current_user, **kwargs)
     for name in ("items", "members", "sittings"):
         context.pop(name)
+    context["studies"] = studies_for([item.id])
     return context
 
 
@@ -199,7 +203,7 @@ def _item_answer(number: str, status: int, *, values: dict[str, Any] | None = No
         context = agenda_context(current_user, values=values, errors=errors, alert=alert)
         context["open_item"] = access.ticket.id
         return render_template("committee/agenda.html", **context), status
-    context = _item_context(values=values, errors=errors)
+    context = _item_context(access.ticket, values=values, errors=errors)
     return fragment("committee/_agenda_item.html",
                     {**context, "item": access.ticket, "item_alert": alert,
                      "open_item": access.ticket.id},

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from helpdesk.accounts.permissions import permission_required
+from helpdesk.casework.services import committee_outcomes
 from helpdesk.channels.registry import registered_channels
 from helpdesk.contacts.identifiers import mask_national_id, national_id_kind, national_phone
 from helpdesk.contacts.models import Contact
@@ -67,9 +68,11 @@ def index() -> ResponseReturnValue:
 
 
 def _show_context(contact: Contact, revealed: str | None = None) -> dict:
+    history = contact_history(current_user, contact, cursor=_cursor_arg("after"))
     return {
         "contact": contact,
-        "history": contact_history(current_user, contact, cursor=_cursor_arg("after")),
+        "history": history,
+        "outcomes": committee_outcomes(history.tickets),
         "counts": channel_counts(current_user, contact),
         "channels": registered_channels(),
         "revealed": revealed,

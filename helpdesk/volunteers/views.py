@@ -15,7 +15,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -51,7 +50,7 @@ from helpdesk.volunteers.vocabulary import (
     labels,
     unpack,
 )
-from helpdesk.web.htmx import is_partial_request, render
+from helpdesk.web.htmx import fragment, is_partial_request, render
 
 bp = Blueprint("volunteers", __name__)
 
@@ -73,10 +72,6 @@ def _vocabulary() -> dict[str, Any]:
 def volunteer_labels() -> dict[str, Any]:
     """The ticket timeline names a volunteer's statuses (volunteer_status events)."""
     return {"volunteer_statuses": PROFILE_STATUSES}
-
-
-def _fragment(template: str, context: dict[str, Any], status: int = 200):
-    return make_response(render_template(template, **context), status)
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,7 +175,7 @@ def show(profile_id: int) -> ResponseReturnValue:
 def _profile_answer(profile, partial: str, status: int, **kwargs: Any) -> ResponseReturnValue:
     context = _profile_context(profile, **kwargs)
     if is_partial_request():
-        return _fragment(partial, context, status)
+        return fragment(partial, context, status)
     return render_template("volunteers/show.html", **context), status
 
 
@@ -207,7 +202,7 @@ def change_status(profile_id: int) -> ResponseReturnValue:
     if not is_partial_request():
         flash(message, "success")
         return redirect(url_for("volunteers.show", profile_id=profile.id))
-    return _fragment("volunteers/_status.html", _profile_context(
+    return fragment("volunteers/_status.html", _profile_context(
         profile, alert={"kind": "success", "message": message}))
 
 
@@ -227,7 +222,7 @@ def set_branch(profile_id: int) -> ResponseReturnValue:
     if not is_partial_request():
         flash(message, "success")
         return redirect(url_for("volunteers.show", profile_id=profile.id))
-    return _fragment("volunteers/_offer.html", _profile_context(
+    return fragment("volunteers/_offer.html", _profile_context(
         profile, offer_alert={"kind": "success", "message": message}))
 
 
@@ -253,7 +248,7 @@ def log_hours(profile_id: int) -> ResponseReturnValue:
         flash(message, "success")
         return redirect(url_for("volunteers.show", profile_id=profile.id,
                                 _anchor="volunteer-hours"))
-    return _fragment("volunteers/_hours.html", _profile_context(
+    return fragment("volunteers/_hours.html", _profile_context(
         profile, hours_alert={"kind": "success", "message": message}))
 
 
@@ -286,13 +281,13 @@ def create_need() -> ResponseReturnValue:
     except ValidationError as exc:
         context = _needs_context(values=values, errors=exc.errors)
         if is_partial_request():
-            return _fragment("volunteers/_needs.html", context, 422)
+            return fragment("volunteers/_needs.html", context, 422)
         return render_template("volunteers/needs.html", **context), 422
     message = _("The need “%(title)s” was added.", title=need.title)
     if not is_partial_request():
         flash(message, "success")
         return redirect(url_for("volunteers.need", need_id=need.id))
-    return _fragment("volunteers/_needs.html",
+    return fragment("volunteers/_needs.html",
                      _needs_context(alert={"kind": "success", "message": message}))
 
 
@@ -331,16 +326,16 @@ def match(need_id: int) -> ResponseReturnValue:
     except StaleTicket as exc:
         context = _need_context(need, alert={"kind": "warning", "message": exc.message})
         if is_partial_request():
-            return _fragment("volunteers/_matches.html", context, 409)
+            return fragment("volunteers/_matches.html", context, 409)
         return render_template("volunteers/need.html", **context), 409
     except ValidationError as exc:
         context = _need_context(need, errors=exc.errors)
         if is_partial_request():
-            return _fragment("volunteers/_matches.html", context, 422)
+            return fragment("volunteers/_matches.html", context, 422)
         return render_template("volunteers/need.html", **context), 422
     message = _("%(name)s was matched to this need.", name=assignment.profile.contact.name)
     if not is_partial_request():
         flash(message, "success")
         return redirect(url_for("volunteers.need", need_id=need.id))
-    return _fragment("volunteers/_matches.html",
+    return fragment("volunteers/_matches.html",
                      _need_context(need, alert={"kind": "success", "message": message}))

@@ -26,7 +26,7 @@ def add_vary_header(response):
     return response
 
 
-def fragment(template: str, context: dict[str, Any], status: int, *,
+def fragment(template: str, context: dict[str, Any], status: int = 200, *,
              target: str | None = None, swap: str = "outerHTML", push: str | None = None):
     """A partial for htmx with its status; ``target`` (an element id) sends it elsewhere
     than the requesting element's own target (HX-Retarget), swapped as ``swap``."""
