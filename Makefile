@@ -15,15 +15,20 @@ run demo migrate worker: export FLASK_DEBUG ?= 1
 
 install: python-deps npm-deps compile-catalogs
 
+# Each step says what it does: the first run spends minutes in pip, and a silent terminal
+# looks like a hang. pip prints a line per package (its progress bar shows on a terminal).
 $(VENV)/.installed: pyproject.toml
+	@echo "Sila: creating the Python environment in $(VENV)…"
 	test -d $(VENV) || python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
+	@echo "Sila: installing Python packages (first run: about 7 minutes; later runs skip this)…"
+	$(PIP) install --progress-bar on --upgrade pip
+	$(PIP) install --progress-bar on -e '.[test]'
 	touch $@
 
 python-deps: $(VENV)/.installed
 
 node_modules/.package-lock.json: package.json package-lock.json
+	@echo "Sila: installing the front-end libraries with npm (under a minute)…"
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -41,14 +46,17 @@ update-catalogs: extract
 		--ignore-obsolete --no-fuzzy-matching
 
 compile-catalogs: python-deps
+	@echo "Sila: compiling the Arabic and English translations…"
 	$(PYBABEL) compile -d translations --statistics 2>&1 | tail -n 2
 
 translations: update-catalogs compile-catalogs
 
 migrate: install
+	@echo "Sila: bringing the database up to date…"
 	$(FLASK) db upgrade
 
 demo: migrate
+	@echo "Sila: loading the demo association if the database is empty (about a minute)…"
 	$(FLASK) helpdesk demo --if-empty
 
 worker: install

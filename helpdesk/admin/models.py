@@ -28,6 +28,11 @@ class Association(db.Model):
     city: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
+    # How the public reaches the association (the portal's channel tiles): a Saudi mobile
+    # for WhatsApp, the office's street address for visits, a postal address for letters.
+    whatsapp_number: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(Text)
+    postal_address: Mapped[str | None] = mapped_column(Text)
     logo_stored_name: Mapped[str | None] = mapped_column(String(64))
     committee_window_days: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_DECISION_WINDOW_DAYS

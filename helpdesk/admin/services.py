@@ -10,16 +10,18 @@ from sqlalchemy import select
 
 from helpdesk.admin.audit import record_audit
 from helpdesk.admin.models import Association
+from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_saudi_phone
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.uploads import CheckedUpload, UploadRejected, check_upload, store_checked
 from helpdesk.validation import ValidationError
 
 PROFILE_FIELDS = ("name_ar", "name_en", "registration_number", "city", "phone", "email",
-                  "committee_window_days", "policy_board_meeting", "policy_approved_on",
-                  "policy_notes")
+                  "whatsapp_number", "address", "postal_address", "committee_window_days",
+                  "policy_board_meeting", "policy_approved_on", "policy_notes")
 MAX_COMMITTEE_WINDOW_DAYS = 90
 EARLIEST_APPROVAL = date(1924, 8, 1)  # the start of the Umm al-Qura calendar's range
+MAX_ADDRESS_LENGTH = 500
 
 
 def get_association() -> Association | None:
@@ -61,9 +63,26 @@ def _parse_profile(values: dict[str, str]) -> dict[str, Any]:
                 "Enter the Gregorian date of the approval (YYYY-MM-DD), not in the future.")
     if clean["registration_number"] and not clean["registration_number"].isdigit():
         errors["registration_number"] = _("The registration number has digits only.")
+    _check_contact_details(clean, errors)
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _check_contact_details(clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """The phone and WhatsApp numbers in E.164 (Saudi numbers only), addresses not too long."""
+    for name, mobile, message in (
+            ("phone", False, _("Enter a Saudi phone number, such as 0112345678 or 0512345678.")),
+            ("whatsapp_number", True, _("Enter a Saudi mobile number for WhatsApp, such as "
+                                        "0512345678."))):
+        if clean[name]:
+            try:
+                clean[name] = normalise_saudi_phone(clean[name], mobile=mobile)
+            except InvalidIdentifier:
+                errors[name] = message
+    for name in ("address", "postal_address"):
+        if clean[name] and len(clean[name]) > MAX_ADDRESS_LENGTH:
+            errors[name] = _("The address is too long: please shorten it.")
 
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}

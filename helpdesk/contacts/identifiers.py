@@ -113,6 +113,18 @@ def is_mobile(value: str) -> bool:
         phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
+def normalise_saudi_phone(value: str, *, mobile: bool = False) -> str:
+    """A Saudi number in E.164, as normalise_phone reads it; raises InvalidIdentifier for a
+    number outside Saudi Arabia, or, with ``mobile``, for one that cannot take WhatsApp."""
+    number = _parse_phone(value)
+    if number.country_code != 966:
+        raise InvalidIdentifier("not Saudi")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if mobile and not is_mobile(e164):
+        raise InvalidIdentifier("not a mobile")
+    return e164
+
+
 def national_phone(e164: str) -> str:
     """The form people type at home: 0512345678 for a Saudi number, E.164 otherwise."""
     number = phonenumbers.parse(e164, DEFAULT_REGION)

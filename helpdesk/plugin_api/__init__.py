@@ -12,13 +12,14 @@ from helpdesk.plugin_api.types import (
     InboundMessage,
     OutboundMessage,
     PanelSpec,
+    Reach,
     TicketSnapshot,
     WebhookRejected,
 )
 
 __all__ = [
     "BaseChannel", "Capability", "Channel", "ChannelError", "ChannelMeta", "DeliveryResult",
-    "FieldSpec", "InboundMessage", "OutboundMessage", "PanelSpec", "TicketSnapshot",
+    "FieldSpec", "InboundMessage", "OutboundMessage", "PanelSpec", "Reach", "TicketSnapshot",
     "WebhookRejected",
     "hookimpl",
 ]

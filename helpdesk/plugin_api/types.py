@@ -22,6 +22,19 @@ class Capability(StrEnum):
     ATTACHMENTS = "attachments"
 
 
+class Reach(StrEnum):
+    """How the public reaches the association through a channel: the portal's tile for the
+    channel shows the matching detail of the association's profile, or the matching form."""
+
+    PHONE = "phone"                    # call the association's phone number
+    WHATSAPP = "whatsapp"              # message its WhatsApp number
+    BRANCHES = "branches"              # visit its office or a branch
+    POSTAL_ADDRESS = "postal_address"  # write to its postal address
+    CONTACT_FORM = "contact_form"      # the portal's contact form
+    VOLUNTEER_FORM = "volunteer_form"  # the portal's volunteering form
+    SUPPORT_FORM = "support_form"      # the portal's support request form
+
+
 class ChannelError(Exception):
     """A channel could not do what was asked; the message is safe to show staff."""
 
@@ -39,6 +52,7 @@ class ChannelMeta:
     capabilities: frozenset[Capability] = frozenset()
     description: Any = ""
     position: int = 100  # where the channel is listed; the policy's order for built-ins
+    reach: Reach | None = None  # None: the portal names the channel without a way to use it
 
     def __post_init__(self) -> None:
         if not self.key.isidentifier() or self.key.lower() != self.key:

@@ -28,6 +28,7 @@ from helpdesk.extensions import limiter
 from helpdesk.portal import services, submission
 from helpdesk.portal.links import ticket_for_token, tracking_token
 from helpdesk.portal.lookup_limits import limit_failed_lookups
+from helpdesk.portal.reach import ReachTile, reach_tiles
 from helpdesk.portal.responses import keep_private as make_private
 from helpdesk.portal.responses import too_many_attempts
 from helpdesk.portal.texts import STATUS_TEXTS
@@ -144,11 +145,15 @@ def active_channels() -> list:
     return sorted(statuses, key=lambda s: (s.channel.meta.position, s.key))
 
 
+def channel_tiles() -> list[ReachTile]:
+    return reach_tiles(active_channels(), get_association(), _submit_endpoint())
+
+
 # ---------------------------------------------------------------------------------------
 
 @bp.get("/portal")
 def home() -> ResponseReturnValue:
-    return render_template("portal/home.html", channels=active_channels(), **_common())
+    return render_template("portal/home.html", channels=channel_tiles(), **_common())
 
 
 @bp.get("/policy")
@@ -156,7 +161,7 @@ def policy() -> ResponseReturnValue:
     association = get_association()
     window = (association.committee_window_days if association else None) \
         or DEFAULT_DECISION_WINDOW_DAYS
-    return render_template("portal/policy.html", channels=active_channels(), goals=GOALS,
+    return render_template("portal/policy.html", channels=channel_tiles(), goals=GOALS,
                            tools=REFERENCE_TOOLS, steps=PROCEDURE_STEPS, window=window,
                            **_common())
 

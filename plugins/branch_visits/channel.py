@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec
+from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec, Reach
 
 
 class BranchVisitsChannel(BaseChannel):
@@ -14,6 +14,7 @@ class BranchVisitsChannel(BaseChannel):
         capabilities=frozenset({Capability.STAFF_INTAKE, Capability.ATTACHMENTS}),
         description=_l("Visits and requests logged in the field by branch representatives."),
         position=80,
+        reach=Reach.BRANCHES,
     )
 
     def intake_fields(self):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec
+from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec, Reach
 
 
 class HelpRequestsChannel(BaseChannel):
@@ -15,6 +15,7 @@ class HelpRequestsChannel(BaseChannel):
                                 Capability.ATTACHMENTS}),
         description=_l("Support requests studied by the social researcher and the committee."),
         position=50,
+        reach=Reach.SUPPORT_FORM,
     )
 
     def intake_fields(self):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec
+from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec, Reach
 
 
 class InterviewChannel(BaseChannel):
@@ -15,6 +15,7 @@ class InterviewChannel(BaseChannel):
         capabilities=frozenset({Capability.STAFF_INTAKE, Capability.ATTACHMENTS}),
         description=_l("People received in person at the association's office."),
         position=10,
+        reach=Reach.BRANCHES,
     )
 
     def intake_fields(self):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec
+from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec, Reach
 
 
 class LettersChannel(BaseChannel):
@@ -15,6 +15,7 @@ class LettersChannel(BaseChannel):
         capabilities=frozenset({Capability.STAFF_INTAKE, Capability.ATTACHMENTS}),
         description=_l("Letters from people and organisations, registered on arrival."),
         position=40,
+        reach=Reach.POSTAL_ADDRESS,
     )
 
     def intake_fields(self):

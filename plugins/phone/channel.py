@@ -12,6 +12,7 @@ from helpdesk.plugin_api import (
     DeliveryResult,
     FieldSpec,
     OutboundMessage,
+    Reach,
 )
 from plugins.phone.transport import SmsGatewayTransport
 
@@ -26,6 +27,7 @@ class PhoneChannel(BaseChannel):
         capabilities=frozenset({Capability.STAFF_INTAKE, Capability.OUTBOUND}),
         description=_l("Calls received or made by the relations staff."),
         position=20,
+        reach=Reach.PHONE,
     )
 
     def __init__(self, transport: SmsGatewayTransport | None = None):

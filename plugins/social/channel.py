@@ -16,6 +16,7 @@ from helpdesk.plugin_api import (
     FieldSpec,
     InboundMessage,
     OutboundMessage,
+    Reach,
     WebhookRejected,
 )
 from plugins.social.parsing import parse_whatsapp
@@ -46,6 +47,7 @@ class SocialChannel(BaseChannel):
                                 Capability.STAFF_INTAKE}),
         description=_l("Messages on WhatsApp and the association's social accounts."),
         position=30,
+        reach=Reach.WHATSAPP,
     )
 
     def __init__(self, transport: WhatsAppCloudTransport | None = None):

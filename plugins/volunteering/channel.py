@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec
+from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec, Reach
 
 # The keys are the core's volunteering vocabulary (helpdesk/volunteers/vocabulary.py): the
 # coordinator filters and matches volunteers on them.
@@ -45,6 +45,7 @@ class VolunteeringChannel(BaseChannel):
         capabilities=frozenset({Capability.STAFF_INTAKE, Capability.PUBLIC_INTAKE}),
         description=_l("People who offer their time and skills to the association."),
         position=60,
+        reach=Reach.VOLUNTEER_FORM,
     )
 
     def intake_fields(self):

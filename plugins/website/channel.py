@@ -12,6 +12,7 @@ from helpdesk.plugin_api import (
     DeliveryResult,
     FieldSpec,
     OutboundMessage,
+    Reach,
 )
 from plugins.website.transport import SmtpTransport
 
@@ -27,6 +28,7 @@ class WebsiteChannel(BaseChannel):
                                 Capability.OUTBOUND}),
         description=_l("Requests sent through the contact form on the association's website."),
         position=70,
+        reach=Reach.CONTACT_FORM,
     )
 
     def __init__(self, transport: SmtpTransport | None = None):
