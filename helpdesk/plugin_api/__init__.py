@@ -2,6 +2,8 @@
 
 from helpdesk.plugin_api.base import BaseChannel
 from helpdesk.plugin_api.hookspecs import hookimpl
+from helpdesk.plugin_api.sms import SmsGatewayClient
+from helpdesk.plugin_api.smtp import SmtpClient
 from helpdesk.plugin_api.types import (
     Capability,
     Channel,
@@ -18,7 +20,7 @@ from helpdesk.plugin_api.types import (
 
 __all__ = [
     "BaseChannel", "Capability", "Channel", "ChannelError", "ChannelMeta", "DeliveryResult",
-    "FieldSpec", "InboundMessage", "OutboundMessage", "PanelSpec", "TicketSnapshot",
-    "WebhookRejected",
+    "FieldSpec", "InboundMessage", "OutboundMessage", "PanelSpec", "SmsGatewayClient",
+    "SmtpClient", "TicketSnapshot", "WebhookRejected",
     "hookimpl",
 ]
