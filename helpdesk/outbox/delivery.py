@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from flask import current_app
@@ -22,6 +23,7 @@ from helpdesk.channels.services import effective_settings
 from helpdesk.db_types import utcnow
 from helpdesk.delivery.queue import DeliveryQueue, Outcome, retry_delay
 from helpdesk.extensions import db
+from helpdesk.outbox.dev_inbox import DevInboxSender, dev_inbox_enabled, inbox_path
 from helpdesk.outbox.models import OutboxMessage
 from helpdesk.outbox.senders import core_sender
 from helpdesk.plugin_api.types import ChannelError, DeliveryResult, OutboundMessage
@@ -29,6 +31,7 @@ from helpdesk.tickets.models import Event, Ticket
 
 log = logging.getLogger(__name__)
 
+UNCONFIGURED = "unconfigured"  # last_error of a message whose sender has no settings
 __all__ = ["Outcome", "claim", "deliver", "due_message_ids", "record", "retry_delay"]
 
 QUEUE = DeliveryQueue(OutboxMessage, done="sent", prefix="OUTBOX")
@@ -101,7 +104,9 @@ def deliver(message_id: int) -> Outcome:
     ticket = db.session.get(Ticket, row.ticket_id) if row.ticket_id else None
     transport = row.transport
     message = build_outbound(row, ticket)
-    if transport == "channel":
+    if dev_inbox_enabled():
+        send = DevInboxSender(inbox_path(), transport, row.channel_key).send
+    elif transport == "channel":
         send = _channel_call(row.channel_key)
     else:
         send = core_sender(transport, current_app.config).send
@@ -114,6 +119,10 @@ def deliver(message_id: int) -> Outcome:
 def record(message_id: int, attempt: int, result: DeliveryResult) -> Outcome:
     """Write the outcome of attempt number ``attempt``, with its timeline event."""
     values = ({"provider_id": result.provider_id, "sent_at": utcnow()} if result.ok else {})
+    if result.unconfigured:
+        # The sender's own words are for the log; staff read a translated line (the code).
+        log.warning("outbox message %s waits for settings: %s", message_id, result.error)
+        result = replace(result, error=UNCONFIGURED)
 
     def add_timeline(row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
         _add_timeline(row, attempt, outcome, now, unconfigured=result.unconfigured)

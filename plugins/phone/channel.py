@@ -27,6 +27,7 @@ class PhoneChannel(BaseChannel):
         description=_l("Calls received or made by the relations staff."),
         position=20,
     )
+    sending_settings = ("sms_gateway_url",)
 
     def __init__(self, timeout: float = 15.0):
         self.timeout = timeout

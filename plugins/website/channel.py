@@ -28,6 +28,7 @@ class WebsiteChannel(BaseChannel):
         description=_l("Requests sent through the contact form on the association's website."),
         position=70,
     )
+    sending_settings = ("smtp_host", "from_address")
 
     def __init__(self, timeout: float = 30.0):
         self.timeout = timeout
