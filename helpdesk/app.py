@@ -107,6 +107,7 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.channels.webhooks import bp as webhooks_bp
     from helpdesk.committee.views import bp as committee_bp
     from helpdesk.contacts.views import bp as contacts_bp
+    from helpdesk.outbox.views import bp as dev_inbox_bp
     from helpdesk.portal.views import bp as portal_bp
     from helpdesk.search.views import bp as search_bp
     from helpdesk.services_catalog.views import bp as services_bp
@@ -128,6 +129,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(outgoing_webhooks_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
+    app.register_blueprint(dev_inbox_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

@@ -163,6 +163,10 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "PASSWORD_HASHER": {},  # argon2 defaults; tests pass light parameters
         "HELPDESK_ENV": {k: v for k, v in env.items() if k.startswith("HELPDESK_")},
         **_delivery_settings(env),
+        # Outgoing messages recorded in the development inbox instead of being sent: on for
+        # `make run` and the demo (FLASK_DEBUG), off in production and tests unless asked.
+        "DEV_INBOX": _flag(env, "DEV_INBOX") if env.get("DEV_INBOX", "").strip()
+        else debug and not testing,
     }
     config.update(overrides)
     return config

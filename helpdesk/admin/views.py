@@ -24,6 +24,7 @@ from helpdesk.admin.services import get_association, profile_values, update_asso
 from helpdesk.channels.services import channel_statuses, set_channel_active
 from helpdesk.channels.settings import form_values, save_channel_settings, setting_fields
 from helpdesk.extensions import db
+from helpdesk.outbox.configuration import sender_problems
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import is_partial_request, render
 
@@ -74,7 +75,7 @@ def users() -> ResponseReturnValue:
 @permission_required("admin.channels")
 def channels() -> ResponseReturnValue:
     return render("admin/channels.html", "admin/_channels_table.html",
-                  statuses=channel_statuses())
+                  statuses=channel_statuses(), problems=sender_problems())
 
 
 @bp.post("/channels/<key>/active")
@@ -85,7 +86,7 @@ def set_active(key: str) -> ResponseReturnValue:
     except KeyError:
         abort(404)
     return render("admin/channels.html", "admin/_channels_table.html",
-                  statuses=channel_statuses())
+                  statuses=channel_statuses(), problems=sender_problems())
 
 
 @bp.route("/channels/<key>/settings", methods=["GET", "POST"])

@@ -28,16 +28,10 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.casework import services
 from helpdesk.channels.registry import get_channel
-from helpdesk.tickets.errors import (
-    InvalidTransition,
-    PermissionDenied,
-    StaleTicket,
-    TicketNotFound,
-)
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ticket_page_context
 from helpdesk.tickets.queries import ticket_access
-from helpdesk.validation import ValidationError
+from helpdesk.web.errors import answering
 from helpdesk.web.forms import seen_version
 from helpdesk.web.htmx import fragment, is_partial_request
 
@@ -133,16 +127,10 @@ def _invalid(number: str, form_key: str, errors: dict[str, str]) -> ResponseRetu
 def _run(number: str, form_key: str, call: Callable[[Ticket, int | None], Any],
          message: str) -> ResponseReturnValue:
     access = _access(number)
-    try:
+    with answering(conflict=lambda exc: _alerted(number, "warning", exc.message, 409),
+                   refused=lambda exc: _alerted(number, "danger", exc.message, 403),
+                   invalid=lambda exc: _invalid(number, form_key, exc.errors)):
         call(access.ticket, seen_version(request.form.get("version")))
-    except TicketNotFound:
-        abort(404)
-    except (StaleTicket, InvalidTransition) as exc:
-        return _alerted(number, "warning", exc.message, 409)
-    except PermissionDenied as exc:
-        return _alerted(number, "danger", exc.message, 403)
-    except ValidationError as exc:
-        return _invalid(number, form_key, exc.errors)
     if not is_partial_request():
         flash(message, "success")
         return redirect(url_for("tickets.show", number=number))

@@ -28,16 +28,11 @@ from helpdesk.casework.services import studies_for
 from helpdesk.committee import services
 from helpdesk.committee.page import agenda_context, get_sitting, sitting_context
 from helpdesk.committee.services import AgendaDecision
-from helpdesk.tickets.errors import (
-    InvalidTransition,
-    PermissionDenied,
-    StaleTicket,
-    TicketNotFound,
-)
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.vocabulary import STATUSES
 from helpdesk.validation import ValidationError
+from helpdesk.web.errors import answering
 from helpdesk.web.forms import seen_version
 from helpdesk.web.htmx import fragment, is_partial_request, render
 
@@ -58,20 +53,13 @@ def open_sitting() -> ResponseReturnValue:
     raw_members = [value.strip() for value in request.form.getlist("member_ids")]
     values = {"meeting_on": request.form.get("meeting_on", ""),
               "notes": request.form.get("notes", ""), "member_ids": raw_members}
-    try:
+    with answering(invalid=lambda exc: _open_sitting_invalid(values, exc.errors)):
         if any(not value.isdigit() for value in raw_members if value):
             raise ValidationError({"member_ids": _("Choose members of the committee only.")})
         sitting = services.open_sitting(
             actor=current_user, meeting_on=values["meeting_on"],
             member_ids=[int(value) for value in raw_members if value],
             notes=values["notes"])
-    except PermissionDenied:
-        abort(403)
-    except ValidationError as exc:
-        context = agenda_context(current_user, values=values, errors=exc.errors)
-        if is_partial_request():
-            return fragment("committee/_open_sitting.html", context, 422, target="open-sitting")
-        return render_template("committee/agenda.html", **context), 422
     message = _("The sitting is open: decide the requests below.")
     url = url_for("committee.sitting", sitting_id=sitting.id)
     if not is_partial_request():
@@ -82,6 +70,13 @@ def open_sitting() -> ResponseReturnValue:
                               alert={"kind": "success", "message": message})
     return fragment("committee/_sitting.html", context, 200, target="committee-page",
                     push=url)
+
+
+def _open_sitting_invalid(values: dict[str, Any], errors: dict[str, str]) -> ResponseReturnValue:
+    context = agenda_context(current_user, values=values, errors=errors)
+    if is_partial_request():
+        return fragment("committee/_open_sitting.html", context, 422, target="open-sitting")
+    return render_template("committee/agenda.html", **context), 422
 
 
 def _sitting_or_404(sitting_id: int):
@@ -116,30 +111,31 @@ def sitting(sitting_id: int) -> ResponseReturnValue:
         return render("committee/sitting.html", "committee/_sitting.html",
                       **sitting_context(current_user, sitting))
     values = request.form.to_dict(flat=True)
-    try:
+    with answering(conflict=lambda exc: _sitting_conflict(sitting, values, exc.message),
+                   invalid=lambda exc: _sitting_invalid(sitting, values, exc.errors)):
         decided = services.decide_in_sitting(sitting.id, actor=current_user,
                                               decisions=_agenda_lines())
-    except TicketNotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except (StaleTicket, InvalidTransition) as exc:
-        # Nothing was recorded: the fresh agenda (fresh versions), what was typed, and why.
-        values = {key: value for key, value in values.items()
-                  if not key.startswith("version-")}
-        return _sitting_answer(sitting, 409, values=values,
-                               alert={"kind": "warning", "message": exc.message})
-    except ValidationError as exc:
-        row_errors = {key: message for key, message in exc.errors.items() if "-" in key}
-        general = [message for key, message in exc.errors.items() if "-" not in key]
-        alert = {"kind": "danger", "message": " ".join(general)} if general else None
-        return _sitting_answer(sitting, 422, values=values, errors=row_errors, alert=alert)
     message = ngettext("%(num)d request decided at this sitting.",
                        "%(num)d requests decided at this sitting.", len(decided))
     if not is_partial_request():
         flash(message, "success")
         return redirect(url_for("committee.sitting", sitting_id=sitting.id))
     return _sitting_answer(sitting, 200, alert={"kind": "success", "message": message})
+
+
+def _sitting_conflict(sitting, values: dict[str, str], message: str) -> ResponseReturnValue:
+    # Nothing was recorded: the fresh agenda (fresh versions), what was typed, and why.
+    values = {key: value for key, value in values.items() if not key.startswith("version-")}
+    return _sitting_answer(sitting, 409, values=values,
+                           alert={"kind": "warning", "message": message})
+
+
+def _sitting_invalid(sitting, values: dict[str, str],
+                     errors: dict[str, str]) -> ResponseReturnValue:
+    row_errors = {key: message for key, message in errors.items() if "-" in key}
+    general = [message for key, message in errors.items() if "-" not in key]
+    alert = {"kind": "danger", "message": " ".join(general)} if general else None
+    return _sitting_answer(sitting, 422, values=values, errors=row_errors, alert=alert)
 
 
 def _sitting_answer(sitting, status: int, **kwargs: Any) -> ResponseReturnValue:
@@ -159,21 +155,18 @@ def decide(number: str) -> ResponseReturnValue:
     ticket_id = access.ticket.id
     row = {name: request.form.get(f"{name}-{ticket_id}", "") for name in ROW_FIELDS}
     values = request.form.to_dict(flat=True)
-    try:
+    with answering(
+            refused=lambda exc: _item_answer(number, 403, alert={"kind": "danger",
+                                                                 "message": exc.message}),
+            conflict=lambda exc: _item_answer(number, 409, alert={"kind": "warning",
+                                                                  "message": exc.message}),
+            invalid=lambda exc: _item_answer(number, 422, values=values, errors={
+                f"{key}-{ticket_id}": message for key, message in exc.errors.items()})):
         ticket = services.decide(number, actor=current_user,
                                  expected_version=seen_version(request.form.get("version")),
                                  decision=row["decision"].strip(), reason=row["reason"],
                                  new_due_on=row["new_due_on"].strip() or None,
                                  message=row["message"])
-    except TicketNotFound:
-        abort(404)
-    except PermissionDenied as exc:
-        return _item_answer(number, 403, alert={"kind": "danger", "message": exc.message})
-    except (StaleTicket, InvalidTransition) as exc:
-        return _item_answer(number, 409, alert={"kind": "warning", "message": exc.message})
-    except ValidationError as exc:
-        errors = {f"{key}-{ticket_id}": message for key, message in exc.errors.items()}
-        return _item_answer(number, 422, values=values, errors=errors)
     message = _("Decision recorded: the request is now “%(status)s”.",
                 status=str(STATUSES.get(ticket.status, ticket.status)))
     if not is_partial_request():

@@ -1,40 +1,29 @@
 """Delivering one outbox message: claim it, send it with its stable key, record the outcome.
 
-Each step is its own short transaction, so that no database transaction stays open while a
-provider is called:
-
-1. claim: one conditional UPDATE moves the row to ``sending`` and counts the attempt; zero
-   rows means another worker has it (or it is done, or not due yet);
-2. send: through the ticket's channel or the core's SMS/email sender, with the row's
-   ``idempotency_key``, the same on every attempt;
-3. record: ``sent``, or ``failed`` with a retry time (exponential backoff with jitter), or
-   ``dead`` once retrying cannot help; the update is fenced on the attempt number, so a worker
-   that was presumed dead cannot overwrite a newer attempt's outcome.
-
-A row left in ``sending`` longer than OUTBOX_SENDING_TIMEOUT_SECONDS belonged to a worker that
-died mid-send: it is claimed again and sent with the same key, so an idempotent provider
-delivers it once.
+The claim, lease, backoff and fenced record are the shared engine's
+(helpdesk/delivery/queue.py); what is the outbox's own: what is sent (through the ticket's
+channel or the core's SMS/email sender, with the row's ``idempotency_key``, the same on
+every attempt) and what the ticket's timeline says about it.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import replace
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import select
 
 from helpdesk.channels.registry import get_channel
 from helpdesk.channels.services import effective_settings
 from helpdesk.db_types import utcnow
+from helpdesk.delivery.queue import DeliveryQueue, Outcome, retry_delay
 from helpdesk.extensions import db
+from helpdesk.outbox.dev_inbox import DevInboxSender, dev_inbox_enabled, inbox_path
 from helpdesk.outbox.models import OutboxMessage
 from helpdesk.outbox.senders import core_sender
 from helpdesk.plugin_api.types import ChannelError, DeliveryResult, OutboundMessage
@@ -42,69 +31,23 @@ from helpdesk.tickets.models import Event, Ticket
 
 log = logging.getLogger(__name__)
 
-ERROR_LENGTH = 1000  # what is kept of a provider's error text
+UNCONFIGURED = "unconfigured"  # last_error of a message whose sender has no settings
+__all__ = ["Outcome", "claim", "deliver", "due_message_ids", "record", "retry_delay"]
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one delivery attempt did.
-
-    status: sent, failed (retry at ``retry_at``), dead, not_due (try at ``retry_at``),
-    busy (claimed by another worker, or already finished), missing, or superseded (this
-    worker was presumed dead and a newer attempt owns the row).
-    """
-
-    status: str
-    retry_at: datetime | None = None
-    error: str | None = None
-
-
-def retry_delay(attempt: int, base: float, cap: float,
-                rand: Callable[[], float] = random.random) -> float:
-    """Seconds to wait after failed attempt number ``attempt`` (1, 2, …).
-
-    Exponential (base, 2·base, 4·base … at most cap) with "equal jitter": half the step is
-    fixed, half random, so that messages failed together do not retry together.
-    """
-    step = min(cap, base * 2 ** max(attempt - 1, 0))
-    return step / 2 + rand() * step / 2
-
-
-def _claimable(now: datetime, sending_timeout: float) -> ColumnElement[bool]:
-    due = or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
-    stale = now - timedelta(seconds=sending_timeout)
-    return or_(
-        and_(OutboxMessage.status.in_(("pending", "failed")), due),
-        and_(OutboxMessage.status == "sending",
-             or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at <= stale)),
-    )
+QUEUE = DeliveryQueue(OutboxMessage, done="sent", prefix="OUTBOX")
 
 
 def due_message_ids(now: datetime | None = None, limit: int = 500) -> list[int]:
     """Messages a worker should try now: due pending/failed ones, and stale claims."""
     now = now or utcnow()
-    timeout = current_app.config["OUTBOX_SENDING_TIMEOUT_SECONDS"]
-    query = (select(OutboxMessage.id).where(_claimable(now, timeout))
+    query = (select(OutboxMessage.id).where(QUEUE.claimable(now))
              .order_by(OutboxMessage.id).limit(limit))
     return list(db.session.scalars(query))
 
 
 def claim(message_id: int, now: datetime) -> int | None:
     """Take the message for sending; return the attempt number, or None if not ours."""
-    timeout = current_app.config["OUTBOX_SENDING_TIMEOUT_SECONDS"]
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _claimable(now, timeout))
-        .values(status="sending", attempts=OutboxMessage.attempts + 1, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return None
-    attempt = db.session.scalar(select(OutboxMessage.attempts)
-                                .where(OutboxMessage.id == message_id))
-    db.session.commit()
-    return attempt
+    return QUEUE.claim(message_id, now)
 
 
 def _default_subject(ticket: Ticket | None, locale: str) -> str | None:
@@ -155,13 +98,15 @@ def deliver(message_id: int) -> Outcome:
     now = utcnow()
     attempt = claim(message_id, now)
     if attempt is None:
-        return _not_claimed(message_id, now)
+        return QUEUE.not_claimed(message_id, now)
 
     row = db.session.get(OutboxMessage, message_id)
     ticket = db.session.get(Ticket, row.ticket_id) if row.ticket_id else None
     transport = row.transport
     message = build_outbound(row, ticket)
-    if transport == "channel":
+    if dev_inbox_enabled():
+        send = DevInboxSender(inbox_path(), transport, row.channel_key).send
+    elif transport == "channel":
         send = _channel_call(row.channel_key)
     else:
         send = core_sender(transport, current_app.config).send
@@ -171,63 +116,51 @@ def deliver(message_id: int) -> Outcome:
     return record(message_id, attempt, result)
 
 
-def _not_claimed(message_id: int, now: datetime) -> Outcome:
-    row = db.session.get(OutboxMessage, message_id)
-    db.session.rollback()
-    if row is None:
-        return Outcome("missing")
-    if row.status in ("pending", "failed") and row.next_attempt_at and row.next_attempt_at > now:
-        return Outcome("not_due", retry_at=row.next_attempt_at)
-    return Outcome("busy")
-
-
 def record(message_id: int, attempt: int, result: DeliveryResult) -> Outcome:
     """Write the outcome of attempt number ``attempt``, with its timeline event."""
-    config = current_app.config
-    now = utcnow()
-    values: dict[str, Any] = {"claimed_at": None}
-    error = (result.error or "unknown error")[:ERROR_LENGTH] if not result.ok else None
-    retry_at = None
-    if result.ok:
-        outcome = Outcome("sent")
-        values.update(status="sent", provider_id=result.provider_id, sent_at=now,
-                      last_error=None)
-    else:
-        final = not result.retryable or attempt >= config["OUTBOX_MAX_ATTEMPTS"]
-        if not final:
-            retry_at = now + timedelta(seconds=retry_delay(
-                attempt, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"]))
-        outcome = Outcome("dead" if final else "failed", retry_at=retry_at, error=error)
-        values.update(status=outcome.status, last_error=error, next_attempt_at=retry_at)
+    values = ({"provider_id": result.provider_id, "sent_at": utcnow()} if result.ok else {})
+    if result.unconfigured:
+        # The sender's own words are for the log; staff read a translated line (the code).
+        log.warning("outbox message %s waits for settings: %s", message_id, result.error)
+        result = replace(result, error=UNCONFIGURED)
 
-    fenced = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending",
-               OutboxMessage.attempts == attempt)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if fenced.rowcount != 1:
-        db.session.rollback()
+    def add_timeline(row: OutboxMessage, outcome: Outcome, now: datetime) -> None:
+        _add_timeline(row, attempt, outcome, now, unconfigured=result.unconfigured)
+
+    outcome = QUEUE.record(message_id, attempt, result, values=values, then=add_timeline)
+    if outcome.status == "superseded":
         log.warning("outbox message %s: attempt %s finished after a newer attempt took over",
                     message_id, attempt)
-        return Outcome("superseded")
-
-    row = db.session.get(OutboxMessage, message_id)
-    _add_timeline(row, attempt, outcome, now)
-    db.session.commit()
-    if outcome.status == "sent":
-        log.info("outbox message %s sent by %s (attempt %s)", message_id, row.transport, attempt)
+    elif outcome.status == "sent":
+        log.info("outbox message %s sent (attempt %s)", message_id, attempt)
     else:
         log.warning("outbox message %s %s on attempt %s: %s", message_id, outcome.status,
-                    attempt, error)
+                    attempt, outcome.error)
     return outcome
 
 
-def _add_timeline(row: OutboxMessage, attempt: int, outcome: Outcome, now: datetime) -> None:
+def _already_said_unconfigured(row: OutboxMessage) -> bool:
+    failures = db.session.scalars(select(Event.data).where(
+        Event.ticket_id == row.ticket_id, Event.type == "delivery_failed"))
+    return any((data or {}).get("outbox_id") == row.id and (data or {}).get("unconfigured")
+               for data in failures)
+
+
+def _add_timeline(row: OutboxMessage, attempt: int, outcome: Outcome, now: datetime, *,
+                  unconfigured: bool = False) -> None:
     if row.ticket_id is None:
         return
-    if outcome.status != "sent":
+    if outcome.status != "sent" and unconfigured:
+        # Missing settings are the administrator's to fix (the channels page says which):
+        # staff read one translated line per message, not the sender's English every retry.
+        if not _already_said_unconfigured(row):
+            db.session.add(Event(
+                ticket_id=row.ticket_id, type="delivery_failed", visibility="internal",
+                created_at=now,
+                data={"outbox_id": row.id, "message_event_id": row.event_id,
+                      "purpose": row.purpose, "transport": row.transport,
+                      "channel": row.channel_key, "unconfigured": True}))
+    elif outcome.status != "sent":
         db.session.add(Event(
             ticket_id=row.ticket_id, type="delivery_failed", visibility="internal",
             body=outcome.error, created_at=now,

@@ -2,6 +2,8 @@
 
 from helpdesk.plugin_api.base import BaseChannel
 from helpdesk.plugin_api.hookspecs import hookimpl
+from helpdesk.plugin_api.sms import SmsGatewayClient
+from helpdesk.plugin_api.smtp import SmtpClient
 from helpdesk.plugin_api.types import (
     Capability,
     Channel,
@@ -19,7 +21,7 @@ from helpdesk.plugin_api.types import (
 
 __all__ = [
     "BaseChannel", "Capability", "Channel", "ChannelError", "ChannelMeta", "DeliveryResult",
-    "FieldSpec", "InboundMessage", "OutboundMessage", "PanelSpec", "Reach", "TicketSnapshot",
-    "WebhookRejected",
+    "FieldSpec", "InboundMessage", "OutboundMessage", "PanelSpec", "Reach", "SmsGatewayClient",
+    "SmtpClient", "TicketSnapshot", "WebhookRejected",
     "hookimpl",
 ]

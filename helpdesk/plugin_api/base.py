@@ -23,6 +23,14 @@ class BaseChannel:
     """A channel that records contacts entered by staff and cannot answer by itself."""
 
     meta: ChannelMeta
+    # Settings without which ``send`` cannot work: the administrator's channel settings page
+    # names those still empty, and ``send`` answers ``DeliveryResult(unconfigured=True)``.
+    sending_settings: tuple[str, ...] = ()
+
+    def missing_settings(self, settings: Mapping[str, Any]) -> list[str]:
+        """The names in ``sending_settings`` that ``settings`` leaves empty."""
+        return [name for name in self.sending_settings
+                if not str(settings.get(name) or "").strip()]
 
     def intake_fields(self) -> Sequence[FieldSpec]:
         return ()

@@ -110,6 +110,8 @@ class DeliveryResult:
     provider_id: str | None = None
     error: str | None = None
     retryable: bool = True
+    # Not sent for want of settings: the message waits for an administrator to add them.
+    unconfigured: bool = False
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,7 @@ from helpdesk.accounts.permissions import permission_required
 from helpdesk.tickets import services
 from helpdesk.tickets.actions import perform
 from helpdesk.tickets.errors import (
-    InvalidTransition,
-    PermissionDenied,
-    StaleTicket,
     TicketError,
-    TicketNotFound,
 )
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ACTION_FIELDS, PANEL_FORMS, bulk_choices, ticket_page_context
@@ -36,6 +32,7 @@ from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.views import bp, filter_choices, queue_context
 from helpdesk.tickets.vocabulary import PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
+from helpdesk.web.errors import answering
 from helpdesk.web.forms import seen_version
 from helpdesk.web.htmx import fragment, is_partial_request
 from helpdesk.web.i18n import current_language
@@ -157,16 +154,10 @@ def _run(number: str, form_key: str, call: Callable[[Ticket, int | None], Ticket
     access = ticket_access(current_user, number)
     if access is None:
         abort(404)
-    try:
+    with answering(conflict=lambda exc: _conflict(number, form_key, exc.message),
+                   refused=lambda exc: _refused(number, exc.message),
+                   invalid=lambda exc: _invalid(number, form_key, exc.errors)):
         ticket = call(access.ticket, seen_version(request.form.get("version")))
-    except TicketNotFound:
-        abort(404)
-    except (StaleTicket, InvalidTransition) as exc:
-        return _conflict(number, form_key, exc.message)
-    except PermissionDenied as exc:
-        return _refused(number, exc.message)
-    except ValidationError as exc:
-        return _invalid(number, form_key, exc.errors)
     return _done(ticket, form_key, message(ticket))
 
 

@@ -31,12 +31,6 @@ from helpdesk.extensions import limiter
 from helpdesk.portal.links import tracking_token
 from helpdesk.portal.responses import keep_private as make_private
 from helpdesk.portal.responses import too_many_attempts
-from helpdesk.tickets.errors import (
-    InvalidTransition,
-    PermissionDenied,
-    StaleTicket,
-    TicketNotFound,
-)
 from helpdesk.validation import ValidationError
 from helpdesk.volunteers import services
 from helpdesk.volunteers.queries import PAGE_SIZE, QueueFilters, volunteer_queue
@@ -50,6 +44,7 @@ from helpdesk.volunteers.vocabulary import (
     labels,
     unpack,
 )
+from helpdesk.web.errors import answering
 from helpdesk.web.htmx import fragment, is_partial_request, render
 
 bp = Blueprint("volunteers", __name__)
@@ -185,18 +180,17 @@ def change_status(profile_id: int) -> ResponseReturnValue:
     profile = _profile_or_404(profile_id)
     action = request.form.get("action", "")
     values = {name: request.form.get(name, "") for name in ("interview_on", "reason", "note")}
-    try:
-        services.change_status(profile.id, actor=current_user, action=action, **values)
-    except TicketNotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except (services.InvalidProfileAction, InvalidTransition, StaleTicket) as exc:
+    def conflict(exc: Any) -> ResponseReturnValue:
         return _profile_answer(profile, "volunteers/_status.html", 409,
                                alert={"kind": "warning", "message": exc.message})
-    except ValidationError as exc:
-        return _profile_answer(profile, "volunteers/_status.html", 422, status_values=values,
-                               status_errors=exc.errors, open_action=action)
+
+    with answering(conflict=conflict, invalid=lambda exc: _profile_answer(
+            profile, "volunteers/_status.html", 422, status_values=values,
+            status_errors=exc.errors, open_action=action)):
+        try:
+            services.change_status(profile.id, actor=current_user, action=action, **values)
+        except services.InvalidProfileAction as exc:
+            return conflict(exc)
     message = _("The volunteer is now “%(status)s”.",
                 status=str(PROFILE_STATUSES.get(profile.status, profile.status)))
     if not is_partial_request():
@@ -211,13 +205,10 @@ def change_status(profile_id: int) -> ResponseReturnValue:
 def set_branch(profile_id: int) -> ResponseReturnValue:
     profile = _profile_or_404(profile_id)
     values = {"branch_id": request.form.get("branch_id", "")}
-    try:
+    with answering(invalid=lambda exc: _profile_answer(
+            profile, "volunteers/_offer.html", 422, branch_values=values,
+            branch_errors=exc.errors)):
         services.set_branch(profile.id, actor=current_user, branch_id=values["branch_id"])
-    except PermissionDenied:
-        abort(403)
-    except ValidationError as exc:
-        return _profile_answer(profile, "volunteers/_offer.html", 422, branch_values=values,
-                               branch_errors=exc.errors)
     message = _("The preferred branch was saved.")
     if not is_partial_request():
         flash(message, "success")
@@ -232,17 +223,13 @@ def log_hours(profile_id: int) -> ResponseReturnValue:
     profile = _profile_or_404(profile_id)
     values = {name: request.form.get(name, "")
               for name in ("served_on", "hours", "hours_note", "assignment_id")}
-    try:
+    with answering(invalid=lambda exc: _profile_answer(
+            profile, "volunteers/_hours.html", 422, hours_values=values,
+            hours_errors={("hours_note" if key == "note" else key): message
+                          for key, message in exc.errors.items()})):
         services.log_hours(profile.id, actor=current_user, served_on=values["served_on"],
                            hours=values["hours"], note=values["hours_note"],
                            assignment_id=values["assignment_id"])
-    except PermissionDenied:
-        abort(403)
-    except ValidationError as exc:
-        errors = {("hours_note" if key == "note" else key): message
-                  for key, message in exc.errors.items()}
-        return _profile_answer(profile, "volunteers/_hours.html", 422, hours_values=values,
-                               hours_errors=errors)
     message = _("The hours were logged.")
     if not is_partial_request():
         flash(message, "success")
@@ -262,6 +249,13 @@ def _needs_context(**kwargs: Any) -> dict[str, Any]:
     return context
 
 
+def _needs_answer(status: int, **kwargs: Any) -> ResponseReturnValue:
+    context = _needs_context(**kwargs)
+    if is_partial_request():
+        return fragment("volunteers/_needs.html", context, status)
+    return render_template("volunteers/needs.html", **context), status
+
+
 @bp.get("/volunteers/needs")
 @permission_required(PERMISSION)
 def needs() -> ResponseReturnValue:
@@ -274,15 +268,8 @@ def create_need() -> ResponseReturnValue:
     values: dict[str, Any] = {name: request.form.get(name, "") for name in (
         "title", "description", "branch_id", "needed_on", "time_slot", "needed_count")}
     values["skills"] = request.form.getlist("skills")
-    try:
+    with answering(invalid=lambda exc: _needs_answer(422, values=values, errors=exc.errors)):
         need = services.create_need(actor=current_user, **values)
-    except PermissionDenied:
-        abort(403)
-    except ValidationError as exc:
-        context = _needs_context(values=values, errors=exc.errors)
-        if is_partial_request():
-            return fragment("volunteers/_needs.html", context, 422)
-        return render_template("volunteers/needs.html", **context), 422
     message = _("The need “%(title)s” was added.", title=need.title)
     if not is_partial_request():
         flash(message, "success")
@@ -312,27 +299,23 @@ def need(need_id: int) -> ResponseReturnValue:
     return render("volunteers/need.html", **_need_context(_need_or_404(need_id)))
 
 
+def _matches_answer(need, status: int, **kwargs: Any) -> ResponseReturnValue:
+    context = _need_context(need, **kwargs)
+    if is_partial_request():
+        return fragment("volunteers/_matches.html", context, status)
+    return render_template("volunteers/need.html", **context), status
+
+
 @bp.post("/volunteers/needs/<int:need_id>/match")
 @permission_required(PERMISSION)
 def match(need_id: int) -> ResponseReturnValue:
     need = _need_or_404(need_id)
-    try:
+    with answering(
+            conflict=lambda exc: _matches_answer(need, 409, alert={"kind": "warning",
+                                                                  "message": exc.message}),
+            invalid=lambda exc: _matches_answer(need, 422, errors=exc.errors)):
         assignment = services.match(need.id, actor=current_user,
                                     profile_id=request.form.get("profile_id", ""))
-    except TicketNotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except StaleTicket as exc:
-        context = _need_context(need, alert={"kind": "warning", "message": exc.message})
-        if is_partial_request():
-            return fragment("volunteers/_matches.html", context, 409)
-        return render_template("volunteers/need.html", **context), 409
-    except ValidationError as exc:
-        context = _need_context(need, errors=exc.errors)
-        if is_partial_request():
-            return fragment("volunteers/_matches.html", context, 422)
-        return render_template("volunteers/need.html", **context), 422
     message = _("%(name)s was matched to this need.", name=assignment.profile.contact.name)
     if not is_partial_request():
         flash(message, "success")

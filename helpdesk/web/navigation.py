@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ class NavItem:
     label: Any
     icon: str
     permission: str
+    setting: str | None = None  # shown only while this config setting is on
 
 
 NAVIGATION = (
@@ -34,11 +35,14 @@ NAVIGATION = (
     NavItem("admin.channels", _l("Channel settings"), "sliders", "admin.channels"),
     NavItem("admin.audit", _l("Audit log"), "journal-text", "admin.audit"),
     NavItem("outgoing_webhooks.index", _l("Webhooks"), "broadcast", "admin.webhooks"),
+    NavItem("dev_inbox.index", _l("Development inbox"), "mailbox", "tickets.view",
+            setting="DEV_INBOX"),
 )
 
 
 def navigation_items() -> list[NavItem]:
-    return [item for item in NAVIGATION if can(current_user, item.permission)]
+    return [item for item in NAVIGATION if can(current_user, item.permission)
+            and (item.setting is None or current_app.config.get(item.setting))]
 
 
 def register_navigation(app: Flask) -> None:

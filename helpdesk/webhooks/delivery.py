@@ -3,8 +3,8 @@
 Per subscriber, deliveries go out in id order: a later event waits while an earlier one is
 retrying (the claim refuses a delivery while an older one of the same subscriber is
 unfinished). A delivery that has failed for good ("dead") no longer holds the queue back.
-Each step is its own short transaction, as in the outbox (helpdesk/outbox/delivery.py):
-claim with a conditional UPDATE, send with no transaction open, record fenced on the attempt.
+Claim, lease, backoff and the fenced record are the shared engine's
+(helpdesk/delivery/queue.py); the order per subscriber and the signed POST are this module's.
 """
 
 from __future__ import annotations
@@ -12,54 +12,28 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
 
 from helpdesk.db_types import utcnow
+from helpdesk.delivery.queue import DeliveryQueue, Outcome
 from helpdesk.extensions import db
-from helpdesk.outbox.delivery import retry_delay
 from helpdesk.webhooks.addresses import UnsafeUrl, check_url
 from helpdesk.webhooks.models import UNFINISHED_STATUSES, WebhookDelivery, WebhookSubscription
 from helpdesk.webhooks.sending import SendResult, post, signed_headers
 
 log = logging.getLogger(__name__)
 
-ERROR_LENGTH = 1000
 DEFAULTS = {"WEBHOOK_MAX_ATTEMPTS": 8, "WEBHOOK_RETRY_BASE_SECONDS": 30.0,
             "WEBHOOK_RETRY_MAX_SECONDS": 3600.0, "WEBHOOK_TIMEOUT_SECONDS": 10.0,
             "WEBHOOK_SENDING_TIMEOUT_SECONDS": 300.0}
-
-
-def setting(name: str) -> Any:
-    value = current_app.config.get(name)
-    return DEFAULTS[name] if value is None else value
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a run over one subscriber's queue ended with.
-
-    status: idle (nothing to send), delivered, failed (retry at ``retry_at``), dead,
-    not_due (the head waits until ``retry_at``), busy (another worker is sending the head),
-    paused (the subscription is inactive), superseded.
-    """
-
-    status: str
-    retry_at: datetime | None = None
-    delivery_id: int | None = None
-
-
-def _claimable(model: Any, now: datetime) -> ColumnElement[bool]:
-    due = or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now)
-    stale = now - timedelta(seconds=float(setting("WEBHOOK_SENDING_TIMEOUT_SECONDS")))
-    return or_(and_(model.status.in_(("pending", "failed")), due),
-               and_(model.status == "sending",
-                    or_(model.claimed_at.is_(None), model.claimed_at <= stale)))
+QUEUE = DeliveryQueue(WebhookDelivery, done="delivered", prefix="WEBHOOK", defaults=DEFAULTS)
+# Outcome statuses: idle (nothing to send), delivered, failed (retry at ``retry_at``), dead,
+# not_due (the head waits until ``retry_at``), busy (another worker is sending the head),
+# paused (the subscription is inactive), superseded, more (the budget ran out).
+__all__ = ["Outcome", "deliver_one", "deliver_queue", "subscribers_due"]
 
 
 def head(subscription_id: int) -> WebhookDelivery | None:
@@ -78,18 +52,7 @@ def claim(delivery_id: int, now: datetime) -> int | None:
     blocked = exists().where(older.subscription_id == WebhookDelivery.subscription_id,
                              older.id < WebhookDelivery.id,
                              older.status.in_(UNFINISHED_STATUSES))
-    result = db.session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, _claimable(WebhookDelivery, now), ~blocked)
-        .values(status="sending", attempts=WebhookDelivery.attempts + 1, claimed_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        return None
-    attempt = db.session.scalar(select(WebhookDelivery.attempts)
-                                .where(WebhookDelivery.id == delivery_id))
-    db.session.commit()
-    return attempt
+    return QUEUE.claim(delivery_id, now, ~blocked)
 
 
 @dataclass(frozen=True)
@@ -118,40 +81,20 @@ def send_delivery(request: Request) -> SendResult:
     headers = signed_headers(secret=request.secret, event_type=request.event_type,
                              delivery_key=request.delivery_key,
                              timestamp=str(int(time.time())), body=body)
-    return post(target, headers, body, float(setting("WEBHOOK_TIMEOUT_SECONDS")))
+    return post(target, headers, body, QUEUE.setting("TIMEOUT_SECONDS"))
 
 
 def record(delivery_id: int, attempt: int, result: SendResult) -> Outcome:
-    now = utcnow()
-    values: dict[str, Any] = {"claimed_at": None, "response_status": result.status}
-    retry_at = None
+    values = {"response_status": result.status}
     if result.ok:
-        status = "delivered"
-        values.update(status=status, delivered_at=now, last_error=None, next_attempt_at=None)
-    else:
-        final = not result.retryable or attempt >= int(setting("WEBHOOK_MAX_ATTEMPTS"))
-        if not final:
-            retry_at = now + timedelta(seconds=retry_delay(
-                attempt, float(setting("WEBHOOK_RETRY_BASE_SECONDS")),
-                float(setting("WEBHOOK_RETRY_MAX_SECONDS"))))
-        status = "dead" if final else "failed"
-        values.update(status=status, next_attempt_at=retry_at,
-                      last_error=(result.error or "unknown error")[:ERROR_LENGTH])
-    fenced = db.session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "sending",
-               WebhookDelivery.attempts == attempt)
-        .values(**values).execution_options(synchronize_session=False))
-    if fenced.rowcount != 1:
-        db.session.rollback()
-        return Outcome("superseded", delivery_id=delivery_id)
-    db.session.commit()
-    if result.ok:
+        values.update(delivered_at=utcnow(), next_attempt_at=None)
+    outcome = QUEUE.record(delivery_id, attempt, result, values=values)
+    if outcome.status == "delivered":
         log.info("webhook delivery %s delivered (attempt %s)", delivery_id, attempt)
-    else:
-        log.warning("webhook delivery %s %s on attempt %s: %s", delivery_id, status, attempt,
-                    result.error)
-    return Outcome(status, retry_at=retry_at, delivery_id=delivery_id)
+    elif outcome.status != "superseded":
+        log.warning("webhook delivery %s %s on attempt %s: %s", delivery_id, outcome.status,
+                    attempt, result.error)
+    return outcome
 
 
 def deliver_one(subscription_id: int) -> Outcome:
@@ -168,13 +111,8 @@ def deliver_one(subscription_id: int) -> Outcome:
     delivery_id = first.id
     attempt = claim(delivery_id, now)
     if attempt is None:
-        db.session.expire_all()
-        current = db.session.get(WebhookDelivery, delivery_id)
-        db.session.rollback()
-        if current is not None and current.status in ("pending", "failed") \
-                and current.next_attempt_at and current.next_attempt_at > now:
-            return Outcome("not_due", retry_at=current.next_attempt_at, delivery_id=delivery_id)
-        return Outcome("busy", delivery_id=delivery_id)
+        outcome = QUEUE.not_claimed(delivery_id, now)
+        return outcome if outcome.status == "not_due" else Outcome("busy", delivery_id=delivery_id)
     subscription = db.session.get(WebhookSubscription, subscription_id)
     delivery = db.session.get(WebhookDelivery, delivery_id)
     request = Request(subscription.url, bool(subscription.allow_private), subscription.secret,
@@ -200,6 +138,6 @@ def subscribers_due(now: datetime | None = None, limit: int = 500) -> list[int]:
     return list(db.session.scalars(
         select(WebhookDelivery.subscription_id)
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .where(WebhookSubscription.active.is_(True), _claimable(WebhookDelivery, now))
+        .where(WebhookSubscription.active.is_(True), QUEUE.claimable(now))
         .group_by(WebhookDelivery.subscription_id)
         .order_by(WebhookDelivery.subscription_id).limit(limit)))

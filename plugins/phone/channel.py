@@ -13,8 +13,8 @@ from helpdesk.plugin_api import (
     FieldSpec,
     OutboundMessage,
     Reach,
+    SmsGatewayClient,
 )
-from plugins.phone.transport import SmsGatewayTransport
 
 
 class PhoneChannel(BaseChannel):
@@ -29,9 +29,10 @@ class PhoneChannel(BaseChannel):
         position=20,
         reach=Reach.PHONE,
     )
+    sending_settings = ("sms_gateway_url",)
 
-    def __init__(self, transport: SmsGatewayTransport | None = None):
-        self.transport = transport or SmsGatewayTransport()
+    def __init__(self, timeout: float = 15.0):
+        self.timeout = timeout
 
     def intake_fields(self):
         return (
@@ -55,12 +56,12 @@ class PhoneChannel(BaseChannel):
         url = str(settings.get("sms_gateway_url") or "").strip()
         if not url:
             # Retryable: the message waits (with backoff) for an admin to set the gateway.
-            return DeliveryResult(ok=False, retryable=True,
+            return DeliveryResult(ok=False, retryable=True, unconfigured=True,
                                   error="the phone channel has no SMS gateway URL in its settings")
         if not message.to_phone:
             return DeliveryResult(ok=False, retryable=False,
                                   error="the caller has no mobile number for SMS")
-        payload = {"to": message.to_phone, "from": settings.get("sms_sender") or None,
-                   "body": message.body, "reference": message.idempotency_key}
-        return self.transport.post(url, payload, api_key=settings.get("sms_api_key") or None,
-                                   idempotency_key=message.idempotency_key)
+        gateway = SmsGatewayClient(url, settings.get("sms_api_key") or None,
+                                   settings.get("sms_sender") or None, self.timeout)
+        return gateway.send_sms(to=message.to_phone, body=message.body,
+                                idempotency_key=message.idempotency_key)

@@ -49,6 +49,7 @@ class SocialChannel(BaseChannel):
         position=30,
         reach=Reach.WHATSAPP,
     )
+    sending_settings = ("whatsapp_phone_number_id", "whatsapp_access_token")
 
     def __init__(self, transport: WhatsAppCloudTransport | None = None):
         self.transport = transport or WhatsAppCloudTransport()
@@ -81,7 +82,7 @@ class SocialChannel(BaseChannel):
         token = str(settings.get("whatsapp_access_token") or "").strip()
         if not phone_number_id or not token:
             # Retryable: the message waits (with backoff) for an admin to finish the settings.
-            return DeliveryResult(ok=False, retryable=True, error=(
+            return DeliveryResult(ok=False, retryable=True, unconfigured=True, error=(
                 "the social channel has no WhatsApp phone number ID or access token "
                 "in its settings"))
         to = "".join(ch for ch in (message.to_phone or "") if ch.isdigit())

@@ -13,8 +13,8 @@ from helpdesk.plugin_api import (
     FieldSpec,
     OutboundMessage,
     Reach,
+    SmtpClient,
 )
-from plugins.website.transport import SmtpTransport
 
 
 class WebsiteChannel(BaseChannel):
@@ -30,9 +30,10 @@ class WebsiteChannel(BaseChannel):
         position=70,
         reach=Reach.CONTACT_FORM,
     )
+    sending_settings = ("smtp_host", "from_address")
 
-    def __init__(self, transport: SmtpTransport | None = None):
-        self.transport = transport or SmtpTransport()
+    def __init__(self, timeout: float = 30.0):
+        self.timeout = timeout
 
     def intake_fields(self):
         """The contact form's own fields; the core adds the kind, the attachments and the
@@ -61,11 +62,16 @@ class WebsiteChannel(BaseChannel):
         """Answer the person who wrote through the form by email, with this channel's SMTP."""
         if not settings.get("smtp_host") or not settings.get("from_address"):
             # Retryable: the message waits (with backoff) for an admin to set up SMTP.
-            return DeliveryResult(ok=False, retryable=True,
+            return DeliveryResult(ok=False, retryable=True, unconfigured=True,
                                   error="the website channel has no SMTP server or sender "
                                         "address in its settings")
         if not message.to_email:
             return DeliveryResult(ok=False, retryable=False,
                                   error="the person left no email address")
-        email = self.transport.compose(message, str(settings["from_address"]))
-        return self.transport.send(email, settings)
+        # Port 465 is implicit TLS; any other upgrades with STARTTLS when the server offers it.
+        client = SmtpClient(str(settings["smtp_host"]), int(settings.get("smtp_port") or 587),
+                            str(settings["from_address"]),
+                            username=str(settings.get("smtp_username") or "") or None,
+                            password=str(settings.get("smtp_password") or "") or None,
+                            security="auto", timeout=self.timeout)
+        return client.send(message)

@@ -1,6 +1,6 @@
 """A fake SMS gateway: a real HTTP server on 127.0.0.1 that dedupes on the idempotency key.
 
-It speaks the contract of helpdesk.outbox.senders.sms and plugins/phone/transport.py, and
+It speaks the contract of helpdesk.plugin_api.sms (the core's and the phone channel's client), and
 keeps what a provider would: every request it answered, and every SMS it actually sent (one
 per idempotency key, however often the key is posted).
 """

@@ -24,7 +24,7 @@ class Unconfigured:
         self.reason = reason
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
-        return DeliveryResult(ok=False, error=self.reason, retryable=True)
+        return DeliveryResult(ok=False, error=self.reason, retryable=True, unconfigured=True)
 
 
 def core_sender(transport: str, config: Mapping[str, Any]) -> Sender:

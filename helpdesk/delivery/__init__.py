@@ -1,0 +1,1 @@
+"""Delivery machinery shared by the outbox and outgoing webhooks (below both of them)."""
