@@ -7,7 +7,8 @@ from tests.support.browser import BrowserProblems
 
 STRICT = {"Content-Type": "text/html; charset=utf-8",
           "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'self'"}
-PAGE = ("<!doctype html><html><head><link rel='stylesheet' href='/missing.css'></head><body><div style='color: red'>x</div>"
+PAGE = ("<!doctype html><html><head><link rel='stylesheet' href='/missing.css'></head>"
+        "<body><div style='color: red'>x</div>"
         "<script>inlineScript()</script><script src='/app.js'></script></body></html>")
 APP_JS = "fetch('/refused'); setTimeout(() => { throw new Error('boom'); });"
 
