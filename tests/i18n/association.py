@@ -28,6 +28,7 @@ from helpdesk.portal.submission import new_form_stamp
 from helpdesk.services_catalog.services import create_service
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.queue import SAVED_VIEWS
 from helpdesk.tickets.services import open_ticket, riyadh_today
 from helpdesk.volunteers import services as volunteers
 from helpdesk.volunteers.models import VolunteerProfile
@@ -37,25 +38,22 @@ from tests.conftest import PASSWORD
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 SERVICE = {
-    "key": "rent_support", "name_ar": "دعم الإيجار", "name_en": "Rent support",
-    "decision_window_days": 10,
+    "key": "food_basket", "name_ar": "السلة الغذائية", "name_en": "Food basket",
+    "decision_window_days": 7,
     "fields": [
-        {"name": "monthly_income", "type": "number", "label_ar": "دخل الأسرة الشهري",
-         "min": 0},
-        {"name": "family_size", "type": "integer", "label_ar": "عدد أفراد الأسرة",
-         "min": 1, "max": 30},
-        {"name": "city", "type": "choice", "label_ar": "المدينة",
-         "options": [{"value": "riyadh", "label_ar": "الرياض"},
-                     {"value": "kharj", "label_ar": "الخرج"}]},
-        {"name": "notes", "type": "textarea", "label_ar": "ملاحظات", "required": False}],
+        {"name": "household", "type": "integer", "label_ar": "عدد أفراد الأسرة", "min": 1},
+        {"name": "insured", "type": "boolean", "label_ar": "هل لدى الأسرة تأمين صحي؟"},
+        {"name": "district", "type": "choice", "label_ar": "الحي",
+         "options": [{"value": "naseem", "label_ar": "النسيم"},
+                     {"value": "olaya", "label_ar": "العليا"}]},
+        {"name": "remarks", "type": "textarea", "label_ar": "ملاحظات", "required": False}],
     "documents": [
-        {"key": "lease", "label_ar": "عقد الإيجار", "types": ["pdf"], "max_mb": 1},
+        {"key": "lease", "label_ar": "عقد الإيجار", "types": ["pdf"]},
         {"key": "id_copy", "label_ar": "صورة الهوية", "types": ["pdf", "png"]}],
-    "rules": [{"type": "max_per_member", "field": "monthly_income", "per": "family_size",
-               "value": 1500},
-              {"type": "in_list", "field": "city", "values": ["riyadh"]}],
+    "rules": [{"type": "in_list", "field": "district", "values": ["naseem"]},
+              {"type": "equals", "field": "insured", "value": False}],
 }
-ANSWERS = {"monthly_income": "3000", "family_size": "5", "city": "riyadh"}
+ANSWERS = {"household": "6", "insured": "no", "district": "naseem"}
 SHORT_KINDS = ("inquiry", "complaint", "suggestion", "appreciation", "other")
 
 
@@ -259,4 +257,6 @@ def build_association(app: Flask) -> Association:
     create_token(users["admin"], "الموقع الإلكتروني", ["tickets:read"])
     for key in app.extensions["helpdesk_plugins"].channels:
         world.add("channel_key", key)
+    for view in SAVED_VIEWS:
+        world.add("queue_view", view)
     return world

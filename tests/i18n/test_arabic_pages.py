@@ -43,6 +43,11 @@ VALUES_BY_ENDPOINT = {
     ("services_catalog.edit", "key"): "service_key",
 }
 SAMPLES_PER_VARIABLE = 20
+# Pages that draw something else for each value of a query argument: argument -> values.
+QUERY_VARIANTS = {
+    "intake.new": {"channel": "channel_key"},       # the staff form of each channel
+    "tickets.queue": {"view": "queue_view"},        # the saved views, some empty
+}
 
 
 def _page_rules(app: Flask) -> list[Rule]:
@@ -56,7 +61,7 @@ def _urls(app: Flask, world: Association) -> Iterator[str]:
     """Each page's URL, once per value the association has for its variables."""
     unknown = []
     for rule in _page_rules(app):
-        names = sorted(rule.arguments)
+        names = sorted(rule.arguments - set(rule.defaults or {}))
         choices = []
         for name in names:
             values = world.url_values.get(VALUES_BY_ENDPOINT.get((rule.endpoint, name), name))
@@ -64,10 +69,11 @@ def _urls(app: Flask, world: Association) -> Iterator[str]:
                 unknown.append(f"{rule.endpoint} ({rule.rule}): no value for <{name}>")
             choices.append((values or [])[:SAMPLES_PER_VARIABLE])
         for combination in itertools.product(*choices):
-            yield url_for(rule.endpoint, **dict(zip(names, combination, strict=True)))
-        if rule.endpoint == "intake.new":  # the staff form of each channel
-            for key in world.url_values["channel_key"]:
-                yield url_for(rule.endpoint, channel=key)
+            values = dict(zip(names, combination, strict=True))
+            yield url_for(rule.endpoint, **values)
+            for argument, source in QUERY_VARIANTS.get(rule.endpoint, {}).items():
+                for value in world.url_values[source]:
+                    yield url_for(rule.endpoint, **values, **{argument: value})
     assert not unknown, (
         "Give tests/i18n/association.py a value for these URL variables (or, for a route "
         "that is not a page, add it to EXCLUDED with the reason):\n" + "\n".join(unknown))
@@ -82,9 +88,9 @@ def _visit(client, url: str, who: str, leaks: dict[str, set[str]], errors: list[
     # Followed: a page may first make its draft (a new application form), or send a visitor
     # to sign in (where the message it flashes is read).
     response = client.get(url, headers={"Accept-Language": "ar"}, follow_redirects=True)
-    if response.status_code >= 500:
-        errors.append(f"{url} as {who}: {response.status_code}")
-    if response.mimetype == "text/html":
+    if response.mimetype == "text/html":  # a page (a JSON or file answer is not read here)
+        if response.status_code >= 500:
+            errors.append(f"{url} as {who}: {response.status_code}")
         for leak in english_on_page(response.get_data(as_text=True)):
             leaks[leak].add(f"{url} as {who}")
     response.close()
