@@ -21,7 +21,7 @@ VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "li
 CODES = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"          # e-mail
     r"|\S+\.(?:pdf|png|jpe?g|webp|gif|csv|txt|json|docx?|xlsx?)\b"   # file name
-    r"|\b(?:https?|mailto|tel)://?\S+"      # web address
+    r"|\b(?:https?|mailto|tel):(?://)?\S*"  # web address
     r"|\bwww\.\S+"
     r"|\b[\w-]*[\d_][\w-]*\b"               # keys and numbers: food_basket, sha256, 2026-000001
 )

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 import pytest
+from babel.messages.pofile import read_po
 from flask import Flask, url_for
 from werkzeug.routing import Rule
 
@@ -16,6 +17,7 @@ from helpdesk.accounts.roles import ROLES
 from tests.conftest import PASSWORD
 from tests.i18n.association import Association, build_association
 from tests.i18n.latin_text import english_on_page, latin_words, visible_texts
+from tests.i18n.test_catalogs import ARABIC_PO, PLACEHOLDER
 
 # Routes not read as pages, each with the reason.
 EXCLUDED = {
@@ -115,6 +117,20 @@ def test_every_page_for_every_role_and_for_a_visitor_reads_in_arabic(app, world)
               + (f" and {len(where) - 3} more" if len(where) > 3 else "")
               for leak, where in sorted(leaks.items())]
     assert not report, f"{len(report)} English texts on Arabic pages:\n" + "\n".join(report)
+
+
+def test_no_arabic_translation_keeps_an_english_word():
+    """Also the messages no page shows until something goes wrong."""
+    with ARABIC_PO.open("rb") as po_file:
+        catalog = read_po(po_file)
+    english = []
+    for entry in catalog:
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        for form in forms:
+            words = latin_words(PLACEHOLDER.sub(" ", form or ""))
+            if entry.id and words:
+                english.append(f"{words} in {form!r}")
+    assert not english, "\n".join(english)
 
 
 # ---------------------------------------------------------------------------------------
