@@ -58,6 +58,8 @@ def configure_plugins(app: Flask, plugins: Iterable[PluginSource] | None) -> Non
 
 
 def configure_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from helpdesk import models  # noqa: F401  (every model joins the metadata)
     from helpdesk.accounts.auth import load_user
     from helpdesk.database import configure_sqlite
@@ -85,6 +87,9 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own message is English; ours is translated when it is flashed.
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.localize_callback = str
     login_manager.session_protection = "strong"
 
 

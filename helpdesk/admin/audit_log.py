@@ -14,10 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from helpdesk.accounts.models import User
+from helpdesk.accounts.roles import ROLES
 from helpdesk.admin.audit import SECRET_CHANGED, SECRET_SET
 from helpdesk.admin.models import AuditEntry
 from helpdesk.extensions import db
 from helpdesk.web.dates import RIYADH
+from helpdesk.webhooks.events import EVENT_TYPES
 
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1
@@ -56,6 +58,10 @@ TARGET_TYPES = {
 }
 
 
+# Stored keys a person reads by their label, by the field that holds them.
+VALUE_LABELS: dict[str, Mapping[str, Any]] = {"role": ROLES, "event_types": EVENT_TYPES}
+
+
 def action_label(action: str) -> str:
     return str(ACTIONS[action]) if action in ACTIONS else action
 
@@ -91,6 +97,8 @@ class Change:
     field: str
     before: str
     after: str
+    code: bool = False        # a structured value (a service's fields, say), shown as code
+    lang: str | None = None   # the language of a value written in another language
 
 
 @dataclass
@@ -163,7 +171,7 @@ def audit_page(filters: AuditFilters, limit: int | None = None) -> AuditPage:
                      filters=filters)
 
 
-def _readable(value: Any) -> str:
+def _readable(value: Any, labels: Mapping[str, Any] | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -173,10 +181,17 @@ def _readable(value: Any) -> str:
     if value == SECRET_CHANGED:
         return _("A new secret value (not shown)")
     if isinstance(value, list | tuple):
-        return ", ".join(_readable(item) for item in value) or "—"
+        return ", ".join(_readable(item, labels) for item in value) or "—"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if labels is not None and isinstance(value, str) and value in labels:
+        return str(labels[value])
     return str(value)
+
+
+def _structured(value: Any) -> bool:
+    items = value if isinstance(value, list | tuple) else [value]
+    return any(isinstance(item, dict) for item in items)
 
 
 def changes(entry: AuditEntry) -> list[Change]:
@@ -188,8 +203,11 @@ def changes(entry: AuditEntry) -> list[Change]:
         old, new = before.get(name), after.get(name)
         if name in before and name in after and old == new:
             continue
-        rows.append(Change(name, _readable(old) if name in before else "—",
-                           _readable(new) if name in after else "—"))
+        labels = VALUE_LABELS.get(name)
+        rows.append(Change(name, _readable(old, labels) if name in before else "—",
+                           _readable(new, labels) if name in after else "—",
+                           code=_structured(old) or _structured(new),
+                           lang="en" if name.endswith("_en") else None))
     return rows
 
 

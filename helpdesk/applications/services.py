@@ -367,13 +367,7 @@ def _summary(fields: tuple[FieldDef, ...], answers: Mapping[str, Any]) -> str:
     for field in fields:
         if field.name not in answers:
             continue
-        value = answers[field.name]
-        if field.type == "choice":
-            value = field.option_label(value)
-        elif field.type == "boolean":
-            value = _("Yes") if str(value).lower() in ("yes", "true", "on", "1", "نعم") \
-                else _("No")
-        lines.append(f"{field.label.text()}: {value}")
+        lines.append(f"{field.label.text()}: {field.answer_text(answers[field.name])}")
     return "\n".join(lines)
 
 

@@ -88,6 +88,15 @@ def get_case(ticket: Ticket | int) -> Case | None:
     return db.session.scalar(select(Case).where(Case.ticket_id == ticket_id))
 
 
+def answers_as_read(case: Case) -> dict[str, str]:
+    """The applicant's answers as a person reads them (a choice by its label), by field."""
+    answers = case.answers or {}
+    fields = {field.name: field for field in service_definition(case.service).fields} \
+        if case.service is not None else {}
+    return {name: fields[name].answer_text(value) if name in fields else str(value)
+            for name, value in answers.items()}
+
+
 def checklist(ticket: Ticket | int) -> list[ChecklistItem]:
     ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
     return list(db.session.scalars(select(ChecklistItem)

@@ -74,6 +74,7 @@ def casework_panel(ticket: Ticket) -> dict[str, Any] | None:
         return None
     return {
         "case": case,
+        "answers": services.answers_as_read(case),
         "checklist": services.checklist(ticket),
         "outstanding": services.outstanding_items(ticket),
         "declarations": services.declarations(ticket),

@@ -176,6 +176,16 @@ class FieldDef:
                 return option.label.text()
         return str(value)
 
+    def answer_text(self, value: Any) -> str:
+        """An answer as a person reads it: a choice by its label, yes or no in words."""
+        if self.type == "choice":
+            return self.option_label(value)
+        if self.type == "boolean":
+            flag = read_flag(value)
+            if flag is not None:
+                return _("Yes") if flag else _("No")
+        return str(value)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "type": self.type,
                                 "label_ar": self.label.ar, "label_en": self.label.en,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def _gettext(message: str, **variables: Any) -> str:
+def _(message: str, **variables: Any) -> str:
     from flask_babel import gettext
 
     return gettext(message, **variables)
@@ -38,7 +38,7 @@ class InvalidTransition(TicketError):
     def message(self) -> str:
         from helpdesk.tickets.vocabulary import STATUSES
 
-        return _gettext("This action is not available while the ticket is “%(status)s”.",
+        return _("This action is not available while the ticket is “%(status)s”.",
                         status=str(STATUSES.get(self.status, self.status)))
 
 
@@ -51,7 +51,7 @@ class PermissionDenied(TicketError):
 
     @property
     def message(self) -> str:
-        return _gettext("You do not have permission to do this on this ticket.")
+        return _("You do not have permission to do this on this ticket.")
 
 
 class TicketNotFound(TicketError):
@@ -59,7 +59,7 @@ class TicketNotFound(TicketError):
 
     @property
     def message(self) -> str:
-        return _gettext("Ticket not found.")
+        return _("Ticket not found.")
 
 
 class StaleTicket(TicketError):
@@ -71,5 +71,5 @@ class StaleTicket(TicketError):
 
     @property
     def message(self) -> str:
-        return _gettext("Someone else changed this ticket while you were working on it. "
+        return _("Someone else changed this ticket while you were working on it. "
                         "The latest version is shown: please review it and try again.")

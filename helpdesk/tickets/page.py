@@ -168,6 +168,12 @@ def outbox_messages(ticket: Ticket) -> list[OutboxMessage]:
         .order_by(OutboxMessage.id.desc()).limit(50)))
 
 
+def channel_labels() -> dict[str, str]:
+    """Each registered channel's label by its key (the timeline and outbox record keys)."""
+    channels = current_app.extensions["helpdesk_plugins"].channels
+    return {key: str(channel.meta.label) for key, channel in channels.items()}
+
+
 @dataclass(frozen=True)
 class ChannelPanel:
     title: Any
@@ -245,6 +251,8 @@ def ticket_page_context(user: Any, access: TicketAccess, *, open_form: str | Non
         "outbox_status_labels": OUTBOX_STATUS_LABELS,
         "outbox_purpose_labels": OUTBOX_PURPOSE_LABELS,
         "transport_labels": TRANSPORT_LABELS,
+        "channel_labels": channel_labels(),
+        "team_names": {team.key: team_name(team) for team in all_teams()},
         "contact_tickets": other_tickets_of_contact(user, ticket),
         "channel_panel": channel_panel(channel, ticket),
         "attachments": attachment_listing(ticket),

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from helpdesk import create_app
 from helpdesk.extensions import db
 from tests.conftest import PASSWORD, base_config
+from tests.support.browser import BrowserProblems
 
 CHROMIUM = os.environ.get("SILA_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("SILA_REQUIRE_BROWSER") == "1"
@@ -37,6 +38,30 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_problems() -> Iterator[BrowserProblems]:
+    """Fails the test, at teardown, on any console error, uncaught exception or CSP
+    violation in any page it opened."""
+    problems = BrowserProblems()
+    yield problems
+    found = problems.report()
+    if found:
+        pytest.fail(f"{len(found)} problem(s) in the browser:\n" + "\n".join(found),
+                    pytrace=False)
+
+
+@pytest.fixture
+def new_context(new_context, browser_problems):
+    """pytest-playwright's context factory (behind ``context`` and ``page``), watched."""
+
+    def watched(**kwargs):
+        context = new_context(**kwargs)
+        browser_problems.watch(context)
+        return context
+
+    return watched
 
 
 @dataclass

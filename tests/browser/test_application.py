@@ -126,32 +126,28 @@ def test_a_person_checks_eligibility_applies_and_gets_a_number_on_a_phone(
 
 
 def test_without_scripts_the_form_keeps_the_file_through_a_refusal_and_is_sent(
-        browser, live_server, tmp_path):
+        new_context, live_server, tmp_path):
     _rent_support(live_server)
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/apply")
-        page.locator("[data-service=rent_support]").click()
-        form = page.get_by_test_id("application-form")
-        form.locator("#field-applicant-name").fill("سعد الدوسري")
-        form.locator("#field-applicant-national_id").fill("2345678904")
-        form.locator("#field-applicant-phone").fill("0551234567")
-        form.locator("#field-answer-monthly_income").fill("4000")
-        form.locator("#field-answer-family_size").fill("3")
-        form.locator("#field-answer-housing").fill("بيت شعبي")
-        lease = tmp_path / "عقد.pdf"
-        lease.write_bytes(b"%PDF-1.7\n% lease\n")
-        form.locator("#field-document-lease").set_input_files(str(lease))
-        page.get_by_test_id("submit-application").click()
-        # The declaration was forgotten: the file is already kept with the draft.
-        expect(page.get_by_test_id("error-declaration")).to_be_visible()
-        expect(page.get_by_test_id("stored-lease")).to_contain_text("عقد.pdf")
-        _fits(page)
-        page.locator("#field-declaration").check()
-        page.get_by_test_id("submit-application").click()
-        number = page.get_by_test_id("ticket-number").inner_text().strip()
-        _channel, _phone, attachments, missing = _stored_request(live_server, number)
-        assert attachments == ["عقد.pdf"] and missing == ["id_copy"]
-    finally:
-        context.close()
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/apply")
+    page.locator("[data-service=rent_support]").click()
+    form = page.get_by_test_id("application-form")
+    form.locator("#field-applicant-name").fill("سعد الدوسري")
+    form.locator("#field-applicant-national_id").fill("2345678904")
+    form.locator("#field-applicant-phone").fill("0551234567")
+    form.locator("#field-answer-monthly_income").fill("4000")
+    form.locator("#field-answer-family_size").fill("3")
+    form.locator("#field-answer-housing").fill("بيت شعبي")
+    lease = tmp_path / "عقد.pdf"
+    lease.write_bytes(b"%PDF-1.7\n% lease\n")
+    form.locator("#field-document-lease").set_input_files(str(lease))
+    page.get_by_test_id("submit-application").click()
+    # The declaration was forgotten: the file is already kept with the draft.
+    expect(page.get_by_test_id("error-declaration")).to_be_visible()
+    expect(page.get_by_test_id("stored-lease")).to_contain_text("عقد.pdf")
+    _fits(page)
+    page.locator("#field-declaration").check()
+    page.get_by_test_id("submit-application").click()
+    number = page.get_by_test_id("ticket-number").inner_text().strip()
+    _channel, _phone, attachments, missing = _stored_request(live_server, number)
+    assert attachments == ["عقد.pdf"] and missing == ["id_copy"]

@@ -46,11 +46,8 @@ def _act(live_server, staff_id, action, **kwargs):
 
 
 @pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
+def phone_page(new_context):
+    return new_context(viewport=PHONE, java_script_enabled=False).new_page()
 
 
 def _fits(page) -> None:

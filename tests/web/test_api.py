@@ -295,6 +295,33 @@ def test_a_role_that_may_not_record_contacts_cannot_create_tickets(client, beare
                              headers=bearer("committee_member")), 403, "forbidden")
 
 
+@pytest.mark.parametrize("language", [None, "ar-SA,ar;q=0.9,en;q=0.8"])
+def test_refusals_from_the_ticket_rules_are_written_in_arabic_for_an_arabic_client(
+        client, bearer, make_ticket, language):
+    ticket = make_ticket()
+    forbidden = assert_error(client.post("/api/v1/tickets", json=new_ticket(),
+                                         headers=bearer("committee_member", language=language)),
+                             403, "forbidden")
+    assert forbidden["message"] == "ليست لديك صلاحية للقيام بذلك على هذه التذكرة."
+    out_of_reach = assert_error(client.post(
+        f"/api/v1/tickets/{ticket.number}/actions",
+        json={"action": "assign", "version": ticket.version, "assignee_id": None},
+        headers=bearer("research_officer", language=language)), 404, "not_found")
+    assert out_of_reach["message"] == "لم يُعثر على التذكرة."
+    stale = assert_error(client.post(
+        f"/api/v1/tickets/{ticket.number}/actions",
+        json={"action": "start", "version": ticket.version - 1},
+        headers=bearer("manager", language=language)), 409, "stale_version")
+    assert stale["message"].startswith("عدّل شخص آخر هذه التذكرة")
+
+
+def test_refusals_from_the_ticket_rules_are_in_english_for_an_english_client(client, bearer):
+    forbidden = assert_error(client.post("/api/v1/tickets", json=new_ticket(),
+                                         headers=bearer("committee_member", language="en")),
+                             403, "forbidden")
+    assert forbidden["message"] == "You do not have permission to do this on this ticket."
+
+
 # ---------------------------------------------------------------------------------------
 # Reading tickets
 

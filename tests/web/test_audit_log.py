@@ -146,3 +146,17 @@ def test_a_secret_change_is_shown_without_its_value(manager, login):
     assert "Channel settings changed" in html
     assert "A new secret value (not shown)" in html
     assert "EAAG-very-secret" not in html
+
+
+def test_stored_keys_read_as_their_labels_and_english_values_are_marked_english(manager,
+                                                                                login):
+    _entry(manager, "user.created", "user", after={"name": "ريم", "role": "agent"})
+    _entry(manager, "webhook.created", "webhook_subscription",
+           after={"event_types": ["ticket.created"]})
+    _entry(manager, "service.updated", "service", before={"name_en": "Food"},
+           after={"name_en": "Food basket", "rules": [{"type": "min", "value": 3}]})
+    html = login(manager).get("/admin/audit").get_data(as_text=True)
+    assert "موظف علاقات" in html and ">agent<" not in html
+    assert "أُنشئت التذكرة" in html and "ticket.created" not in html
+    assert '<td lang="en" dir="ltr">Food basket</td>' in html
+    assert '<code dir="ltr">{&#34;type&#34;: &#34;min&#34;, &#34;value&#34;: 3}</code>' in html

@@ -133,6 +133,36 @@ def test_the_outbox_panel_shows_each_message_with_its_delivery_state_and_last_er
     assert "SMS gateway timeout" in panel
 
 
+def test_the_outbox_panel_names_the_channel_by_its_label_not_its_key(crew, app):
+    ticket = crew.inquiry(channel_key="website")
+    services.reply(ticket, actor=crew.agent, expected_version=None, body="نفيدكم بأن الموعد غداً")
+    crew.sign_in(crew.agent)
+    html = text(crew.client.get(f"/tickets/{ticket.number}"))
+    panel = html[html.index('id="panel-outbox"'):html.index("</section>", html.index(
+        'id="panel-outbox"'))]
+    with force_locale("ar"):
+        label = str(app.extensions["helpdesk_plugins"].channel("website").meta.label)
+    assert f"({label})" in panel
+    assert "website" not in re.sub(r"<[^>]+>", "", panel)
+
+
+def test_a_team_change_and_a_referral_to_a_team_name_the_teams_not_their_keys(crew):
+    ticket = crew.inquiry()
+    services.change_team(ticket, actor=crew.manager, expected_version=None,
+                         team_id=crew.research.id)
+    services.start(ticket, actor=crew.manager, expected_version=None)
+    services.refer(ticket, actor=crew.manager, expected_version=None, question="هل سبق الصرف؟",
+                   to_team_id=crew.finance.id)
+    crew.sign_in(crew.manager)
+    html = text(crew.client.get(f"/tickets/{ticket.number}"))
+    team_event = re.search(r'data-event-type="team_changed".*?</li>', html, re.S).group(0)
+    assert "العلاقات" in team_event and "البحث الاجتماعي" in team_event
+    start = html.index('id="ticket-timeline"')
+    timeline = re.sub(r"<[^>]+>", " ", html[start:html.index("</ol>", start)])
+    assert "المالية" in timeline  # referred to
+    assert not {"relations", "research", "finance"} & set(re.findall(r"[a-z]+", timeline))
+
+
 def test_the_contacts_other_tickets_are_listed(crew, make_contact):
     contact = make_contact()
     first = crew.inquiry(contact=contact, subject="السؤال الأول")
