@@ -412,10 +412,12 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
             contact = find_or_create_contact(name=identity["name"],
                                              national_id=identity["national_id"],
                                              phone=identity["phone"], commit=False)
+        # Unrouted, like every contact: relations staff receive it, answer the person and
+        # close it (policy steps 1 and 7); they refer it to the service's researchers.
         ticket = open_ticket_in_transaction(
             channel_key=channel_key, kind=KIND, subject=_subject(service, contact.name),
             body=_summary(definition.fields, answers) or None, contact=contact,
-            service_id=service.id, team_id=service.team_id,
+            service_id=service.id, team_id=None,
             branch_id=contact.branch_id or getattr(actor, "branch_id", None),
             channel_data={"source": "office" if actor is not None else "portal"},
             actor=actor)
