@@ -49,8 +49,10 @@ log = logging.getLogger(__name__)
 
 # The kinds the contact form takes itself, in the order it offers them.
 FORM_KINDS = ("inquiry", "complaint", "suggestion", "appreciation", "other")
-# Kinds with a form of their own elsewhere: the person is sent there when it exists.
-ROUTED_KINDS = {"support_request": "applications.apply", "volunteering": "volunteers.apply"}
+# Kinds with a form of their own elsewhere, and the capability of the channel that takes it:
+# the person is sent there while that form is open.
+ROUTED_KINDS = {"support_request": ("applications.apply", Capability.SUPPORT_APPLICATIONS),
+                "volunteering": ("volunteers.apply", Capability.VOLUNTEER_APPLICATIONS)}
 STAMP_FIELD = "form_stamp"     # signed: when the form was shown, and its one-time token
 EXTERNAL_ID_PREFIX = "contact:"
 STAMP_SALT = "sila.portal.contact"
@@ -95,24 +97,27 @@ def form_fields(channel: Channel) -> list[FieldSpec]:
             if spec.name not in RESERVED_FIELD_NAMES | {HONEYPOT_FIELD, STAMP_FIELD}]
 
 
-def _has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
+def _open_form(kind: str) -> str | None:
+    """The endpoint of the form that takes this kind, while it exists and is open."""
+    endpoint, capability = ROUTED_KINDS.get(kind, (None, None))
+    if endpoint is None or endpoint not in current_app.view_functions:
+        return None
+    return endpoint if active_channel_with(capability) is not None else None
 
 
 def form_kinds(channel: Channel) -> list[FormKind]:
     """The kinds offered: the form's own, plus the routed ones whose form does not exist
-    (yet) in this installation, which the contact form then takes itself."""
+    (yet) in this installation or is closed, which the contact form then takes itself."""
     kinds = [FormKind(key, None) for key in FORM_KINDS if key in channel.meta.kinds]
-    for key, endpoint in ROUTED_KINDS.items():
+    for key in ROUTED_KINDS:
         if key in channel.meta.kinds:
-            kinds.append(FormKind(key, endpoint if _has_endpoint(endpoint) else None))
+            kinds.append(FormKind(key, _open_form(key)))
     return kinds
 
 
 def routed_elsewhere(kind: str) -> str | None:
     """The endpoint that takes this kind instead of the contact form, if there is one."""
-    endpoint = ROUTED_KINDS.get(kind)
-    return endpoint if endpoint and _has_endpoint(endpoint) else None
+    return _open_form(kind)
 
 
 def _serializer() -> URLSafeSerializer:

@@ -80,3 +80,20 @@ def test_a_core_form_closes_when_no_active_channel_declares_it(make_app):
         assert client.get("/apply/food_basket").status_code == 404
         assert client.get("/contact").status_code == 404
         assert client.get("/volunteer").status_code == 404
+
+
+def test_the_contact_form_takes_a_support_request_while_no_channel_takes_applications(
+        make_app):
+    app = make_app(plugins=["plugins.website"])
+    with app.app_context():
+        client = app.test_client()
+        page = client.get("/contact?kind=support_request")
+        assert page.status_code == 200
+        assert 'value="support_request"' in page.get_data(as_text=True)
+        with app.test_request_context():
+            stamp = new_form_stamp(issued_at=time.time() - 60)
+        sent = client.post("/contact", data={
+            "form_stamp": stamp, "kind": "support_request", "name": "هند العتيبي",
+            "phone": "0551234568", "message": "نحتاج مساعدة في سداد الإيجار."})
+        assert sent.status_code == 303
+        assert (_newest().channel_key, _newest().kind) == ("website", "support_request")
