@@ -29,11 +29,14 @@ from helpdesk.casework.services import (
     current_declaration_text,
     open_case,
 )
+from helpdesk.channels.intake import UnknownChannel
+from helpdesk.channels.services import active_channel_with
 from helpdesk.contacts.identifiers import InvalidIdentifier, is_mobile
 from helpdesk.contacts.models import Contact
 from helpdesk.contacts.services import clean_identifiers, find_or_create_contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.plugin_api.types import Capability, Channel
 from helpdesk.portal.links import tracking_token
 from helpdesk.services_catalog.models import Service
 from helpdesk.services_catalog.rules import Verdict
@@ -56,8 +59,9 @@ from helpdesk.validation import ValidationError
 
 log = logging.getLogger(__name__)
 
-CHANNEL_KEY = "help_requests"
 KIND = "support_request"
+# The channel that takes the application form: the active one declaring this capability.
+CAPABILITY = Capability.SUPPORT_APPLICATIONS
 TOKEN_BYTES = 24               # 192 random bits
 DEFAULT_DRAFT_DAYS = 30
 ANSWER_PREFIX = "answer-"
@@ -67,6 +71,12 @@ DECLARATION_INPUT = "declaration"
 LONGEST_VALUE = 5000
 LONGEST_NAME = 160
 EXTERNAL_PREFIX = "application:"
+
+
+def application_channel() -> Channel | None:
+    """The active channel that takes support-request applications; None: the form is
+    closed (the association takes no support requests through it)."""
+    return active_channel_with(CAPABILITY)
 
 
 def draft_days() -> int:
@@ -316,8 +326,9 @@ def submit_application(draft: Any, form: Mapping[str, Any],
     applicant-<detail>, document-<key>, declaration) leaves the draft as it now is.
 
     A missing document does not stop the request (the checklist asks for it); a refused
-    file does. One transaction then opens the ticket on the help requests channel with
-    the contact, attachments and case (helpdesk.casework.services.open_case, which sends
+    file does. One transaction then opens the ticket on the channel that takes
+    applications (UnknownChannel when none is active), with the contact, attachments and
+    case (helpdesk.casework.services.open_case, which sends
     the person one message: the receipt, with the list of anything missing), and deletes
     the draft. Sending the same draft twice opens one ticket.
     """
@@ -374,8 +385,7 @@ def _summary(fields: tuple[FieldDef, ...], answers: Mapping[str, Any]) -> str:
 def _existing(external_id: str) -> Ticket | None:
     return db.session.scalar(
         select(Ticket).join(ExternalRef, ExternalRef.ticket_id == Ticket.id)
-        .where(ExternalRef.channel_key == CHANNEL_KEY,
-               ExternalRef.external_id == external_id))
+        .where(Ticket.kind == KIND, ExternalRef.external_id == external_id))
 
 
 def _open(draft: Any, service: Service, definition, answers: dict[str, str],
@@ -385,6 +395,10 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
     existing = _existing(external_id)
     if existing is not None:
         return Submitted(existing, duplicate=True)
+    channel = application_channel()
+    if channel is None:
+        raise UnknownChannel(CAPABILITY)
+    channel_key = channel.meta.key
     version, _text = current_declaration_text()
     documents = list(draft.documents)
     try:
@@ -392,10 +406,12 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
             contact = find_or_create_contact(name=identity["name"],
                                              national_id=identity["national_id"],
                                              phone=identity["phone"], commit=False)
+        # Unrouted, like every contact: relations staff receive it, answer the person and
+        # close it (policy steps 1 and 7); they refer it to the service's researchers.
         ticket = open_ticket_in_transaction(
-            channel_key=CHANNEL_KEY, kind=KIND, subject=_subject(service, contact.name),
+            channel_key=channel_key, kind=KIND, subject=_subject(service, contact.name),
             body=_summary(definition.fields, answers) or None, contact=contact,
-            service_id=service.id, team_id=service.team_id,
+            service_id=service.id, team_id=None,
             branch_id=contact.branch_id or getattr(actor, "branch_id", None),
             channel_data={"source": "office" if actor is not None else "portal"},
             actor=actor)
@@ -411,7 +427,7 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
                 created_at=ticket.created_at)
             db.session.add(attachment)
             attachments.setdefault(document.document_key, []).append(attachment)
-        db.session.add(ExternalRef(channel_key=CHANNEL_KEY, external_id=external_id,
+        db.session.add(ExternalRef(channel_key=channel_key, external_id=external_id,
                                    ticket_id=ticket.id, created_at=utcnow()))
         db.session.flush()
         if created is not None and attachments:
@@ -419,7 +435,7 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
                             "attachments": [a.id for items in attachments.values()
                                             for a in items]}
         case = open_case(ticket, service=service, answers=answers, documents=attachments,
-                         declaration=DeclarationInput(version, True), channel_key=CHANNEL_KEY,
+                         declaration=DeclarationInput(version, True), channel_key=channel_key,
                          actor=actor, receipt=_receipt(ticket, service))
         # The files now belong to the ticket: the draft's rows go (with the draft) while
         # the files stay where they are.

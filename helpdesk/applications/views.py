@@ -27,7 +27,6 @@ from helpdesk.accounts.permissions import permission_required
 from helpdesk.admin.services import get_association
 from helpdesk.applications import services
 from helpdesk.casework.services import current_declaration_text
-from helpdesk.channels.services import is_channel_active
 from helpdesk.contacts.queries import contact_page, get_contact
 from helpdesk.extensions import limiter
 from helpdesk.portal.links import ticket_for_token, tracking_token
@@ -76,8 +75,9 @@ def too_many(_error) -> ResponseReturnValue:
 
 
 def _accepting() -> bool:
-    """Whether the association takes support requests (its help requests channel is on)."""
-    return is_channel_active(services.CHANNEL_KEY)
+    """Whether the association takes support requests (a channel that takes the
+    application form is on)."""
+    return services.application_channel() is not None
 
 
 def _service_or_404(key: str) -> Service:

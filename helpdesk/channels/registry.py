@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from helpdesk.plugin_api.manager import PluginRegistry
-from helpdesk.plugin_api.types import Channel
+from helpdesk.plugin_api.types import Capability, Channel
 
 
 def plugin_registry() -> PluginRegistry:
@@ -21,3 +21,9 @@ def registered_channels() -> dict[str, Channel]:
 
 def get_channel(key: str) -> Channel | None:
     return plugin_registry().channel(key)
+
+
+def channels_with(capability: Capability) -> list[Channel]:
+    """The registered channels that declare ``capability``, in display order."""
+    return [channel for channel in registered_channels().values()
+            if capability in channel.meta.capabilities]

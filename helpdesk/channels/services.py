@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from helpdesk.admin.audit import record_audit
 from helpdesk.channels.models import ChannelConfig
-from helpdesk.channels.registry import plugin_registry, registered_channels
+from helpdesk.channels.registry import channels_with, plugin_registry, registered_channels
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.plugin_api.types import Channel
+from helpdesk.plugin_api.types import Capability, Channel
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,15 @@ def is_channel_active(key: str) -> bool:
         return False
     config = db.session.get(ChannelConfig, key)
     return config.active if config else True
+
+
+def active_channel_with(capability: Capability) -> Channel | None:
+    """The first active channel (in display order) that declares ``capability``; None when
+    none does, and the core's form that needs it is then closed."""
+    for channel in channels_with(capability):
+        if is_channel_active(channel.meta.key):
+            return channel
+    return None
 
 
 def effective_settings(key: str) -> dict[str, Any]:

@@ -20,6 +20,10 @@ class Capability(StrEnum):
     PUBLIC_INTAKE = "public_intake"       # the public submits through the portal
     OUTBOUND = "outbound"                 # the channel can answer the person itself
     ATTACHMENTS = "attachments"
+    # What the core's own forms need: each goes to the active channel that declares it.
+    SUPPORT_APPLICATIONS = "support_applications"  # the support-request application form
+    VOLUNTEER_APPLICATIONS = "volunteer_applications"  # the volunteer application form
+    CONTACT_FORM = "contact_form"         # the portal's public contact form
 
 
 class Reach(StrEnum):

@@ -1,9 +1,10 @@
-"""The website channel's contact form: check what the person sent, refuse robots quietly
-(but record each refusal), open the ticket through intake with the attachments, and queue
-the receipt (number and tracking link) by SMS.
+"""The portal's contact form: check what the person sent, refuse robots quietly (but
+record each refusal), open the ticket through intake with the attachments, and queue the
+receipt (number and tracking link) by SMS.
 
-The plugin declares the form's fields (plugins/website/channel.py); the core renders them,
-checks them, and does everything that touches the database.
+The form belongs to the active channel that declares the contact-form capability: the
+plugin declares the form's fields; the core renders them, checks them, and does
+everything that touches the database.
 """
 
 from __future__ import annotations
@@ -32,26 +33,26 @@ from helpdesk.channels.intake import (
     UnknownChannel,
     receive_structured,
 )
-from helpdesk.channels.registry import get_channel
-from helpdesk.channels.services import is_channel_active
+from helpdesk.channels.services import active_channel_with
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.outbox.services import queue_message
-from helpdesk.plugin_api.types import Channel, FieldSpec, InboundMessage
+from helpdesk.plugin_api.types import Capability, Channel, FieldSpec, InboundMessage
 from helpdesk.portal.links import tracking_token
 from helpdesk.portal.services import check_document
 from helpdesk.tickets.models import Attachment, Event, Ticket
 from helpdesk.uploads import StoredFile, store_checked, stored_path
 from helpdesk.validation import ValidationError
+from helpdesk.web.forms import HONEYPOT_FIELD
 
 log = logging.getLogger(__name__)
 
-CHANNEL_KEY = "website"
 # The kinds the contact form takes itself, in the order it offers them.
 FORM_KINDS = ("inquiry", "complaint", "suggestion", "appreciation", "other")
-# Kinds with a form of their own elsewhere: the person is sent there when it exists.
-ROUTED_KINDS = {"support_request": "applications.apply", "volunteering": "volunteers.apply"}
-HONEYPOT_FIELD = "website"     # hidden from people; robots fill every field they find
+# Kinds with a form of their own elsewhere, and the capability of the channel that takes it:
+# the person is sent there while that form is open.
+ROUTED_KINDS = {"support_request": ("applications.apply", Capability.SUPPORT_APPLICATIONS),
+                "volunteering": ("volunteers.apply", Capability.VOLUNTEER_APPLICATIONS)}
 STAMP_FIELD = "form_stamp"     # signed: when the form was shown, and its one-time token
 EXTERNAL_ID_PREFIX = "contact:"
 STAMP_SALT = "sila.portal.contact"
@@ -86,12 +87,9 @@ class FormKind:
 # ---------------------------------------------------------------------------------------
 # The form
 
-def website_channel() -> Channel | None:
-    """The website channel when it is installed and active; else None (no contact form)."""
-    channel = get_channel(CHANNEL_KEY)
-    if channel is None or not is_channel_active(CHANNEL_KEY):
-        return None
-    return channel
+def contact_form_channel() -> Channel | None:
+    """The active channel that takes the contact form; None: there is no contact form."""
+    return active_channel_with(Capability.CONTACT_FORM)
 
 
 def form_fields(channel: Channel) -> list[FieldSpec]:
@@ -99,24 +97,27 @@ def form_fields(channel: Channel) -> list[FieldSpec]:
             if spec.name not in RESERVED_FIELD_NAMES | {HONEYPOT_FIELD, STAMP_FIELD}]
 
 
-def _has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
+def _open_form(kind: str) -> str | None:
+    """The endpoint of the form that takes this kind, while it exists and is open."""
+    endpoint, capability = ROUTED_KINDS.get(kind, (None, None))
+    if endpoint is None or endpoint not in current_app.view_functions:
+        return None
+    return endpoint if active_channel_with(capability) is not None else None
 
 
 def form_kinds(channel: Channel) -> list[FormKind]:
     """The kinds offered: the form's own, plus the routed ones whose form does not exist
-    (yet) in this installation, which the contact form then takes itself."""
+    (yet) in this installation or is closed, which the contact form then takes itself."""
     kinds = [FormKind(key, None) for key in FORM_KINDS if key in channel.meta.kinds]
-    for key, endpoint in ROUTED_KINDS.items():
+    for key in ROUTED_KINDS:
         if key in channel.meta.kinds:
-            kinds.append(FormKind(key, endpoint if _has_endpoint(endpoint) else None))
+            kinds.append(FormKind(key, _open_form(key)))
     return kinds
 
 
 def routed_elsewhere(kind: str) -> str | None:
     """The endpoint that takes this kind instead of the contact form, if there is one."""
-    endpoint = ROUTED_KINDS.get(kind)
-    return endpoint if endpoint and _has_endpoint(endpoint) else None
+    return _open_form(kind)
 
 
 def _serializer() -> URLSafeSerializer:
@@ -165,11 +166,11 @@ def _payload(form: Mapping[str, Any]) -> bytes:
     return json.dumps(kept, ensure_ascii=False).encode()
 
 
-def _refuse(reason: str, form: Mapping[str, Any], headers: Mapping[str, str], *,
-            pretend: bool) -> SpamRefused:
+def _refuse(channel: Channel, reason: str, form: Mapping[str, Any],
+            headers: Mapping[str, str], *, pretend: bool) -> SpamRefused:
     """Record the refused form (never its files) for an admin to see, and say how to
     answer the sender."""
-    record_failure(CHANNEL_KEY, "intake", detail=f"contact form refused: {reason}",
+    record_failure(channel.meta.key, "intake", detail=f"contact form refused: {reason}",
                    headers=headers, body=_payload(form))
     return SpamRefused(reason, pretend=pretend)
 
@@ -261,17 +262,17 @@ def _attach_and_acknowledge(ticket: Ticket, stored: Sequence[StoredFile], phone:
 def submit(form: Mapping[str, Any], files: Sequence[FileStorage], *,
            headers: Mapping[str, str], locale: str) -> IntakeResult:
     """Take one contact form in. Raises SpamRefused (recorded), ValidationError (per
-    field), UnknownChannel (the website channel is off) or IntakeUnavailable (recorded).
+    field), UnknownChannel (no active channel takes it) or IntakeUnavailable (recorded).
 
     A form sent twice (a double tap, a reload) returns the first ticket as a duplicate."""
-    channel = website_channel()
+    channel = contact_form_channel()
     if channel is None:
-        raise UnknownChannel(CHANNEL_KEY)
+        raise UnknownChannel(Capability.CONTACT_FORM)
     if str(form.get(HONEYPOT_FIELD) or "").strip():
-        raise _refuse("the hidden field was filled", form, headers, pretend=True)
+        raise _refuse(channel, "the hidden field was filled", form, headers, pretend=True)
     token, why = _read_stamp(str(form.get(STAMP_FIELD) or ""))
     if token is None:
-        raise _refuse(why or "bad form stamp", form, headers, pretend=False)
+        raise _refuse(channel, why or "bad form stamp", form, headers, pretend=False)
 
     kind, answers, checked = _clean(channel, form, files)
     specs = form_fields(channel)
@@ -288,7 +289,7 @@ def submit(form: Mapping[str, Any], files: Sequence[FileStorage], *,
     try:
         stored.extend(store_checked(upload) for upload in checked)
         result = receive_structured(
-            CHANNEL_KEY, message, person, actor=None,
+            channel.meta.key, message, person, actor=None,
             on_created=lambda ticket: _attach_and_acknowledge(ticket, stored, phone, locale))
     except ValidationError:
         _discard(stored)
@@ -296,7 +297,7 @@ def submit(form: Mapping[str, Any], files: Sequence[FileStorage], *,
     except Exception as exc:
         _discard(stored)
         log.exception("contact form: the ticket could not be opened")
-        record_failure(CHANNEL_KEY, "intake", detail=f"contact form: {exc!r}",
+        record_failure(channel.meta.key, "intake", detail=f"contact form: {exc!r}",
                        headers=headers, body=_payload(form),
                        external_id=message.external_id)
         raise IntakeUnavailable(str(exc)) from exc

@@ -129,11 +129,14 @@ def _has_get_route(endpoint: str) -> bool:
 
 
 def _submit_endpoint() -> str | None:
-    if _has_get_route("channel_website.submit"):
-        return "channel_website.submit"
-    if _has_get_route("portal.submit") and submission.website_channel() is not None:
-        return "portal.submit"
-    return None
+    """The contact form's page: the channel's own, when its plugin has one, else the core's."""
+    channel = submission.contact_form_channel()
+    if channel is None:
+        return None
+    own = f"channel_{channel.meta.key}.submit"
+    if _has_get_route(own):
+        return own
+    return "portal.submit" if _has_get_route("portal.submit") else None
 
 
 def _common() -> dict:
@@ -253,7 +256,7 @@ def rate(token: str) -> ResponseReturnValue:
 
 
 # ---------------------------------------------------------------------------------------
-# The website channel's contact form
+# The contact form (of the channel that declares it)
 
 def _contact_page(channel, *, values=None, errors=None, refused: bool = False,
                   files_lost: bool = False, status: int = 200) -> ResponseReturnValue:
@@ -283,7 +286,7 @@ def _closed() -> ResponseReturnValue:
 @limiter.limit(_contact_phone_limit, key_func=_phone_key, methods=["POST"],
                deduct_when=_accepted)
 def submit() -> ResponseReturnValue:
-    channel = submission.website_channel()
+    channel = submission.contact_form_channel()
     if channel is None:
         return _closed()
     if request.method == "GET":

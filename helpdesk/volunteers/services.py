@@ -29,10 +29,10 @@ from helpdesk.channels.intake import (
     Person,
     receive_structured,
 )
-from helpdesk.channels.registry import get_channel
+from helpdesk.channels.services import active_channel_with
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.plugin_api.types import InboundMessage
+from helpdesk.plugin_api.types import Capability, Channel, InboundMessage
 from helpdesk.search.normalise import to_ascii_digits
 from helpdesk.tickets.errors import InvalidTransition, PermissionDenied
 from helpdesk.tickets.services import (
@@ -60,7 +60,9 @@ from helpdesk.volunteers.vocabulary import (
     unpack,
 )
 
-CHANNEL = "volunteering"
+KIND = "volunteering"
+# The channel that takes the volunteer form: the active one declaring this capability.
+CAPABILITY = Capability.VOLUNTEER_APPLICATIONS
 PERMISSION = "volunteers.decide"
 FORM_TOKEN_PREFIX = "volunteer-form:"
 MAX_TITLE = 200
@@ -134,10 +136,15 @@ def _valid_token(token: str) -> bool:
     return 16 <= len(token) <= 64 and all(ch.isalnum() or ch in "-_" for ch in token)
 
 
-def application_fields() -> list:
-    """The volunteering channel's intake fields: the staff form and the public form ask the
-    same questions."""
-    channel = get_channel(CHANNEL)
+def application_channel() -> Channel | None:
+    """The active channel that takes volunteer applications; None: the form is closed."""
+    return active_channel_with(CAPABILITY)
+
+
+def application_fields(channel: Channel | None = None) -> list:
+    """The intake fields of the channel that takes volunteer applications: the staff form
+    and the public form ask the same questions."""
+    channel = channel or application_channel()
     if channel is None:
         return []
     return [spec for spec in channel.intake_fields() if spec.name not in RESERVED_FIELD_NAMES]
@@ -165,10 +172,10 @@ def apply(form: Mapping[str, Any]) -> IntakeResult:
     The form's one-time token is the intake's external id: a form sent twice opens one
     application.
     """
-    specs = application_fields()
-    channel = get_channel(CHANNEL)
+    channel = application_channel()
     if channel is None:
-        raise LookupError(CHANNEL)
+        raise LookupError("no active channel takes volunteer applications")
+    specs = application_fields(channel)
     answers, errors = clean_fields(specs, form)
     raw = {spec.name: str(form.get(spec.name) or "").strip() for spec in specs}
     for name, message in (channel.validate_intake(raw) or {}).items():
@@ -181,12 +188,12 @@ def apply(form: Mapping[str, Any]) -> IntakeResult:
     name = str(answers.get("name") or "")
     data = {**answers, **({"branch_id": branch_id} if branch_id else {})}
     message = InboundMessage(
-        external_id=FORM_TOKEN_PREFIX + token, kind="volunteering",
+        external_id=FORM_TOKEN_PREFIX + token, kind=KIND,
         body=str(answers.get("experience") or answers.get("skills_note") or ""),
         subject=_("Volunteer application: %(name)s", name=name), data=data)
     person = Person(name=name, phone=answers.get("phone"), email=answers.get("email"),
                     kind="volunteer")
-    return receive_structured(CHANNEL, message, person, actor=None)
+    return receive_structured(channel.meta.key, message, person, actor=None)
 
 
 # ---------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from flask_login import current_user
 
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.admin.services import get_association
-from helpdesk.channels.services import is_channel_active
 from helpdesk.extensions import limiter
 from helpdesk.portal.links import tracking_token
 from helpdesk.portal.responses import keep_private as make_private
@@ -45,11 +44,11 @@ from helpdesk.volunteers.vocabulary import (
     unpack,
 )
 from helpdesk.web.errors import answering
+from helpdesk.web.forms import HONEYPOT_FIELD
 from helpdesk.web.htmx import fragment, is_partial_request, render
 
 bp = Blueprint("volunteers", __name__)
 
-HONEYPOT = "website"
 PERMISSION = "volunteers.decide"
 
 
@@ -88,17 +87,17 @@ def too_many(_error) -> ResponseReturnValue:
 def _apply_page(values: dict[str, Any], errors: dict[str, str], status: int = 200):
     return render_template("volunteers/apply.html", specs=services.application_fields(),
                            branches=services.active_branches(), values=values, errors=errors,
-                           association=get_association(), honeypot=HONEYPOT), status
+                           association=get_association(), honeypot=HONEYPOT_FIELD), status
 
 
 @bp.route("/volunteer", methods=["GET", "POST"])
 @limiter.limit(_apply_limit, methods=["POST"])
 def apply() -> ResponseReturnValue:
-    if not is_channel_active("volunteering"):
+    if services.application_channel() is None:
         abort(404)
     if request.method == "GET":
         return _apply_page({"form_token": services.new_form_token()}, {})
-    if request.form.get(HONEYPOT):
+    if request.form.get(HONEYPOT_FIELD):
         # A robot filled the field people never see: thank it and keep nothing.
         return render_template("volunteers/applied.html", ticket=None, link=None,
                                association=get_association())

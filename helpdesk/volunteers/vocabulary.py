@@ -1,7 +1,7 @@
 """The volunteering vocabulary: keys stored in the database, labels shown to people.
 
-The volunteering channel's intake fields (plugins/volunteering/channel.py) offer the same
-keys; a test keeps the two in step.
+Skills, days, times and interests are written once in helpdesk.plugin_api.volunteering,
+whose choices the volunteering channel offers on its forms.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
+
+from helpdesk.plugin_api.volunteering import DAYS, INTERESTS, SKILLS, TIME_SLOTS
 
 PROFILE_STATUSES = {
     "received": _l("Application received"),
@@ -20,46 +22,8 @@ PROFILE_STATUSES = {
 # Who may be matched to a need.
 MATCHABLE_STATUSES = ("accepted", "active")
 
-SKILLS = {
-    "teaching": _l("Teaching and tutoring"),
-    "driving": _l("Driving and delivery"),
-    "medical": _l("Medical and first aid"),
-    "technology": _l("Computers and technology"),
-    "media": _l("Photography, design and media"),
-    "accounting": _l("Accounting and finance"),
-    "translation": _l("Translation"),
-    "events": _l("Organising events"),
-    "social_work": _l("Social work and counselling"),
-    "legal": _l("Legal advice"),
-}
-
-DAYS = {
-    "sat": _l("Saturday"),
-    "sun": _l("Sunday"),
-    "mon": _l("Monday"),
-    "tue": _l("Tuesday"),
-    "wed": _l("Wednesday"),
-    "thu": _l("Thursday"),
-    "fri": _l("Friday"),
-}
 # date.weekday() (Monday is 0) → the day's key.
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-TIME_SLOTS = {
-    "morning": _l("Morning"),
-    "afternoon": _l("Afternoon"),
-    "evening": _l("Evening"),
-}
-
-INTERESTS = {
-    "food_baskets": _l("Food basket distribution"),
-    "education": _l("Education and tutoring"),
-    "health": _l("Health days"),
-    "field_visits": _l("Field visits to families"),
-    "events": _l("Events and campaigns"),
-    "office": _l("Office and administrative work"),
-    "media": _l("Media and social networks"),
-}
 
 NEED_STATUSES = {
     "open": _l("Open"),

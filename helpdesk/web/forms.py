@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The public forms' trap for robots: a field hidden from people, named like one a robot
+# fills (the name only looks like a channel's; it is not one).
+HONEYPOT_FIELD = "website"
+
 
 def seen_version(raw: str | None) -> int | None:
     """The ticket version the user saw (the form's hidden "version"): None when the form

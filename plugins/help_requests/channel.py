@@ -12,7 +12,7 @@ class HelpRequestsChannel(BaseChannel):
         icon="life-preserver",
         kinds=("support_request",),
         capabilities=frozenset({Capability.STAFF_INTAKE, Capability.PUBLIC_INTAKE,
-                                Capability.ATTACHMENTS}),
+                                Capability.ATTACHMENTS, Capability.SUPPORT_APPLICATIONS}),
         description=_l("Support requests studied by the social researcher and the committee."),
         position=50,
         reach=Reach.SUPPORT_FORM,

@@ -2,38 +2,20 @@
 
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.plugin_api import BaseChannel, Capability, ChannelMeta, FieldSpec, Reach
+from helpdesk.plugin_api import (
+    BaseChannel,
+    Capability,
+    ChannelMeta,
+    FieldSpec,
+    Reach,
+    volunteering,
+)
 
-# The keys are the core's volunteering vocabulary (helpdesk/volunteers/vocabulary.py): the
-# coordinator filters and matches volunteers on them.
-SKILLS = (
-    ("teaching", _l("Teaching and tutoring")),
-    ("driving", _l("Driving and delivery")),
-    ("medical", _l("Medical and first aid")),
-    ("technology", _l("Computers and technology")),
-    ("media", _l("Photography, design and media")),
-    ("accounting", _l("Accounting and finance")),
-    ("translation", _l("Translation")),
-    ("events", _l("Organising events")),
-    ("social_work", _l("Social work and counselling")),
-    ("legal", _l("Legal advice")),
-)
-DAYS = (
-    ("sat", _l("Saturday")), ("sun", _l("Sunday")), ("mon", _l("Monday")),
-    ("tue", _l("Tuesday")), ("wed", _l("Wednesday")), ("thu", _l("Thursday")),
-    ("fri", _l("Friday")),
-)
-TIME_SLOTS = (("morning", _l("Morning")), ("afternoon", _l("Afternoon")),
-              ("evening", _l("Evening")))
-INTERESTS = (
-    ("food_baskets", _l("Food basket distribution")),
-    ("education", _l("Education and tutoring")),
-    ("health", _l("Health days")),
-    ("field_visits", _l("Field visits to families")),
-    ("events", _l("Events and campaigns")),
-    ("office", _l("Office and administrative work")),
-    ("media", _l("Media and social networks")),
-)
+# The core's volunteering vocabulary: the coordinator filters and matches on these keys.
+SKILLS = tuple(volunteering.SKILLS.items())
+DAYS = tuple(volunteering.DAYS.items())
+TIME_SLOTS = tuple(volunteering.TIME_SLOTS.items())
+INTERESTS = tuple(volunteering.INTERESTS.items())
 
 
 class VolunteeringChannel(BaseChannel):
@@ -42,7 +24,8 @@ class VolunteeringChannel(BaseChannel):
         label=_l("Volunteering"),
         icon="people",
         kinds=("volunteering",),
-        capabilities=frozenset({Capability.STAFF_INTAKE, Capability.PUBLIC_INTAKE}),
+        capabilities=frozenset({Capability.STAFF_INTAKE, Capability.PUBLIC_INTAKE,
+                                Capability.VOLUNTEER_APPLICATIONS}),
         description=_l("People who offer their time and skills to the association."),
         position=60,
         reach=Reach.VOLUNTEER_FORM,

@@ -25,7 +25,7 @@ class WebsiteChannel(BaseChannel):
         kinds=("inquiry", "support_request", "complaint", "suggestion", "volunteering",
                "appreciation", "other"),
         capabilities=frozenset({Capability.PUBLIC_INTAKE, Capability.ATTACHMENTS,
-                                Capability.OUTBOUND}),
+                                Capability.OUTBOUND, Capability.CONTACT_FORM}),
         description=_l("Requests sent through the contact form on the association's website."),
         position=70,
         reach=Reach.CONTACT_FORM,
