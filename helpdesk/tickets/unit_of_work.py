@@ -3,7 +3,7 @@
 Every change commits through the session (helpdesk/session.py), which calls this object:
 after each flush the new and changed rows become domain events (helpdesk/tickets/events.py);
 services may record more (``record``). Handlers run in three moments, in the order they were
-registered in ``create_app`` (helpdesk/events_config.py):
+registered in ``create_app`` (``configure_events`` in helpdesk/app.py):
 
 - ``Phase.FLUSH``: inside the transaction, as soon as the rows are flushed (what reads in the
   same transaction must already see: the search documents, the volunteer profiles);
