@@ -4,13 +4,18 @@ a change that does not commit announces nothing."""
 from __future__ import annotations
 
 import logging
+import types
+from io import BytesIO
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
 from helpdesk.extensions import db
 from helpdesk.outbox.models import OutboxMessage
+from helpdesk.plugin_api.hookspecs import hookimpl
+from helpdesk.portal.services import add_reply
 from helpdesk.tickets import services
 from helpdesk.tickets.events import (
     DomainEvent,
@@ -19,7 +24,7 @@ from helpdesk.tickets.events import (
     TicketOpened,
     TicketTransitioned,
 )
-from helpdesk.tickets.models import Event, Ticket
+from helpdesk.tickets.models import Attachment, Event, Ticket
 from helpdesk.tickets.unit_of_work import Phase, event_handlers
 from helpdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 from helpdesk.worker import get_worker
@@ -147,3 +152,27 @@ def test_no_listener_is_attached_to_the_database_session(app):
     attached = {name: list(getattr(session.dispatch, name))
                 for name in session.dispatch._event_names}
     assert {name: fns for name, fns in attached.items() if fns} == {}
+
+
+def test_plugins_hear_a_document_sent_alone_by_the_document_name(make_app):
+    heard: list[dict] = []
+    plugin = types.ModuleType("message_recorder")
+    plugin.__file__ = __file__
+
+    @hookimpl
+    def helpdesk_message_added(ticket, direction, body, visibility):
+        heard.append({"number": ticket.number, "direction": direction, "body": body,
+                      "visibility": visibility})
+
+    plugin.helpdesk_message_added = helpdesk_message_added
+    app = make_app(plugins=["plugins.phone", ("message_recorder", plugin)])
+    with app.app_context():
+        ticket = services.open_ticket(channel_key="phone", kind="inquiry", subject="طلب")
+        document = FileStorage(stream=BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+                               filename="صك الإعالة.pdf", content_type="application/pdf")
+        add_reply(ticket, body="", document=document)
+        name = db.session.scalar(select(Attachment.display_name))
+        assert heard == [{"number": ticket.number, "direction": "in", "body": name,
+                          "visibility": "public"}]
+        assert name
+        db.session.remove()
