@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None, *,
     configure_logging(app)
     configure_plugins(app, plugins)
     configure_extensions(app)
+    configure_events(app)
     configure_templates(app)
     configure_blueprints(app)
     configure_security_headers(app)
@@ -63,16 +64,12 @@ def configure_extensions(app: Flask) -> None:
     from helpdesk import models  # noqa: F401  (every model joins the metadata)
     from helpdesk.accounts.auth import load_user
     from helpdesk.database import configure_sqlite
-    from helpdesk.search.index import register_search_sync
-    from helpdesk.volunteers.sync import register_volunteer_sync
     from helpdesk.web.i18n import register_i18n, select_locale
     from helpdesk.web.navigation import register_navigation
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)  # creates the engine object only; connects lazily
-    register_search_sync()  # search documents follow every flush, in the same transaction
-    register_volunteer_sync()  # every volunteering application has its volunteer profile
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     registry = app.extensions["helpdesk_plugins"]
     translation_dirs = [app.config["BABEL_TRANSLATION_DIRECTORIES"],
@@ -91,6 +88,38 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.localize_callback = str
     login_manager.session_protection = "strong"
+
+
+def configure_events(app: Flask) -> None:
+    """Every reaction to what the unit of work records, in the order it runs."""
+    from helpdesk.outbox.dispatch import queue_delivery
+    from helpdesk.search import index
+    from helpdesk.session import UNIT_OF_WORK
+    from helpdesk.tickets import events, plugin_hooks
+    from helpdesk.tickets.unit_of_work import EventHandlers, Phase
+    from helpdesk.volunteers import sync as volunteers
+    from helpdesk.webhooks import dispatch as webhooks
+
+    handlers = EventHandlers()
+    for event_type, handler, phase in (
+        # Inside the transaction, as each flush is written:
+        (events.TicketChanged, index.index_ticket, Phase.FLUSH),
+        (events.ContactChanged, index.index_contact, Phase.FLUSH),
+        (events.TimelineEvent, index.index_timeline_entry, Phase.FLUSH),
+        (events.TimelineEntryEdited, index.index_edited_entry, Phase.FLUSH),
+        (events.TicketOpened, volunteers.take_application, Phase.FLUSH),
+        (events.TicketTransitioned, volunteers.follow_decision, Phase.FLUSH),
+        # Inside the transaction, on its final state:
+        (events.TimelineEvent, webhooks.write_deliveries_for, Phase.BEFORE_COMMIT),
+        # After the commit, each one isolated:
+        (events.TicketOpened, plugin_hooks.ticket_created, Phase.AFTER_COMMIT),
+        (events.TicketTransitioned, plugin_hooks.ticket_transitioned, Phase.AFTER_COMMIT),
+        (events.MessageAdded, plugin_hooks.message_added, Phase.AFTER_COMMIT),
+        (events.MessageQueued, queue_delivery, Phase.AFTER_COMMIT),
+        (events.WebhookDeliveriesQueued, webhooks.queue_deliveries, Phase.AFTER_COMMIT),
+    ):
+        handlers.subscribe(event_type, handler, phase)
+    app.extensions[UNIT_OF_WORK] = handlers
 
 
 def configure_templates(app: Flask) -> None:

@@ -25,7 +25,6 @@ from werkzeug.datastructures import FileStorage
 
 from helpdesk.casework.services import (
     DeclarationInput,
-    announce,
     current_declaration_text,
     open_case,
 )
@@ -53,7 +52,6 @@ from helpdesk.services_catalog.services import (
 )
 from helpdesk.tickets.models import Attachment, Event, ExternalRef, Ticket
 from helpdesk.tickets.services import committee_window_days, open_ticket_in_transaction
-from helpdesk.tickets.snapshots import snapshot
 from helpdesk.uploads import store_checked, stored_path
 from helpdesk.validation import ValidationError
 
@@ -434,13 +432,12 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
             created.data = {**(created.data or {}),
                             "attachments": [a.id for items in attachments.values()
                                             for a in items]}
-        case = open_case(ticket, service=service, answers=answers, documents=attachments,
-                         declaration=DeclarationInput(version, True), channel_key=channel_key,
-                         actor=actor, receipt=_receipt(ticket, service))
+        open_case(ticket, service=service, answers=answers, documents=attachments,
+                  declaration=DeclarationInput(version, True), channel_key=channel_key,
+                  actor=actor, receipt=_receipt(ticket, service))
         # The files now belong to the ticket: the draft's rows go (with the draft) while
         # the files stay where they are.
         db.session.delete(draft)
-        ticket_snapshot = snapshot(ticket)
         db.session.commit()
     except IntegrityError:
         # The same draft was sent twice at once: the other request opened the ticket.
@@ -452,9 +449,6 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
     except BaseException:
         db.session.rollback()
         raise
-    current_app.extensions["helpdesk_plugins"].call_event("helpdesk_ticket_created",
-                                                          ticket=ticket_snapshot)
-    announce(case)
     return Submitted(ticket)
 
 

@@ -214,7 +214,7 @@ def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
     number and tracking link), in the current locale. The person then gets exactly one
     message: the receipt heading the list of what is missing, or the receipt alone when
     nothing is. Without it, only the missing-items message goes (if anything is missing).
-    The caller commits; the plugins' transition hooks are in ``case.pending_hooks``.
+    The caller commits (the unit of work announces the changes).
     """
     now = utcnow()
     definition = service_definition(service)
@@ -268,7 +268,6 @@ def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
     elif receipt is not None:
         _send_receipt(ticket, receipt)
     db.session.flush()
-    case.pending_hooks = change  # type: ignore[attr-defined]  # not a column
     return case
 
 
@@ -279,16 +278,6 @@ def _send_receipt(ticket: Ticket, receipt: Callable[[], str]) -> None:
     with force_locale(locale):
         body = str(receipt())
     queue_message(ticket=ticket, purpose="receipt", body=body, locale=locale)
-
-
-def announce(case: Case) -> None:
-    """After the caller's commit: tell the plugins what open_case changed (optional)."""
-    from helpdesk.tickets.snapshots import snapshot
-
-    change = getattr(case, "pending_hooks", None)
-    if change is not None:
-        change.run_hooks(snapshot(change.ticket))
-        case.pending_hooks = None  # type: ignore[attr-defined]
 
 
 def _record_declaration(change: TicketChange, *, text_version: str, channel_key: str,

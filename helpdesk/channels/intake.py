@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.channels.fields import clean_fields
-from helpdesk.channels.registry import get_channel, plugin_registry
+from helpdesk.channels.registry import get_channel
 from helpdesk.contacts.models import CONTACT_KINDS, Contact
 from helpdesk.contacts.services import find_or_create_contact
 from helpdesk.db_types import utcnow
@@ -30,7 +30,6 @@ from helpdesk.extensions import db
 from helpdesk.plugin_api.types import Capability, Channel, InboundMessage
 from helpdesk.tickets.models import Event, ExternalRef, Ticket
 from helpdesk.tickets.services import open_ticket_in_transaction
-from helpdesk.tickets.snapshots import snapshot
 from helpdesk.tickets.vocabulary import OPEN_STATUSES, PRIORITIES
 from helpdesk.validation import ValidationError
 
@@ -244,7 +243,6 @@ def _receive(channel_key: str, message: InboundMessage, person: Person, *, threa
                                      service_id=service_id)
             if created and on_created is not None:
                 on_created(ticket)  # the caller's own writes, in the same transaction
-            ticket_snapshot = snapshot(ticket)
             db.session.commit()
         except (IntegrityError, StaleDataError):
             # Another delivery of this message (or a new contact's twin) committed first,
@@ -261,12 +259,6 @@ def _receive(channel_key: str, message: InboundMessage, person: Person, *, threa
         except BaseException:
             db.session.rollback()
             raise
-        registry = plugin_registry()
-        if created:
-            registry.call_event("helpdesk_ticket_created", ticket=ticket_snapshot)
-        else:
-            registry.call_event("helpdesk_message_added", ticket=ticket_snapshot,
-                                direction="in", body=message.body, visibility="public")
         return IntakeResult(ticket, created=created, duplicate=False)
     raise AssertionError("unreachable")  # the loop returns or raises
 

@@ -10,7 +10,9 @@ from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.outbox.models import OUTBOX_PURPOSES, TRANSPORTS, OutboxMessage
 from helpdesk.plugin_api.types import Capability
+from helpdesk.tickets.events import MessageQueued
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.unit_of_work import record
 
 
 def choose_transport(ticket: Ticket) -> tuple[str, str | None]:
@@ -51,4 +53,6 @@ def queue_message(*, ticket: Ticket, purpose: str, body: str, subject: str | Non
         next_attempt_at=utcnow(),
     )
     db.session.add(message)
+    db.session.flush()  # its id, for the worker once the caller commits
+    record(MessageQueued(message_id=message.id, ticket_id=ticket.id))
     return message

@@ -25,7 +25,6 @@ from helpdesk.extensions import db
 from helpdesk.search.normalise import to_ascii_digits
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
-from helpdesk.tickets.snapshots import snapshot
 from helpdesk.tickets.states import TERMINAL_STATUSES
 from helpdesk.uploads import UploadRejected, check_upload, store_checked
 from helpdesk.validation import ValidationError
@@ -101,10 +100,9 @@ def revoke_tracking_link(ticket: Ticket | int | str, actor: Any) -> Ticket:
 
 
 # ---------------------------------------------------------------------------------------
-# The person's changes: one transaction each, hooks after commit
+# The person's changes: one unit of work each
 
-def _as_person(ticket_id: int, work: Callable[[Ticket, datetime], T],
-               hooks: list[tuple[str, dict[str, Any]]]) -> T:
+def _as_person(ticket_id: int, work: Callable[[Ticket, datetime], T]) -> T:
     """Run ``work`` on a fresh copy of the ticket and commit; a staff change committed in
     between (stale version) is retried once on the new state, so the person's words are
     never lost to a race they cannot see."""
@@ -116,21 +114,15 @@ def _as_person(ticket_id: int, work: Callable[[Ticket, datetime], T],
         try:
             result = work(ticket, now)
             ticket.updated_at = now  # bumps the version: staff forms see the change
-            db.session.flush()
-            ticket_snapshot = snapshot(ticket)
             db.session.commit()
         except (StaleDataError, IntegrityError):
             db.session.rollback()
-            hooks.clear()
             if attempt:
                 raise
             continue
         except BaseException:
             db.session.rollback()
             raise
-        registry = current_app.extensions["helpdesk_plugins"]
-        for name, kwargs in hooks:
-            registry.call_event(name, ticket=ticket_snapshot, **kwargs)
         return result
     raise AssertionError("unreachable")
 
@@ -178,7 +170,6 @@ def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None,
     if errors:
         raise ValidationError(errors)
     stored = store_checked(checked) if checked is not None else None
-    hooks: list[tuple[str, dict[str, Any]]] = []
 
     def work(current: Ticket, now: datetime) -> Event:
         event = Event(ticket_id=current.id, type="message_in", visibility="public", body=text,
@@ -199,12 +190,9 @@ def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None,
             if key:
                 casework.document_arrived(current, document_key=key, attachment=attachment,
                                           now=now)
-        hooks.append(("helpdesk_message_added",
-                      {"direction": "in", "body": text or stored.display_name,
-                       "visibility": "public"}))
         return event
 
-    return _as_person(ticket.id, work, hooks)
+    return _as_person(ticket.id, work)
 
 
 # ---------------------------------------------------------------------------------------
@@ -265,4 +253,4 @@ def rate_service(ticket: Ticket, *, stars: Any, comment: Any = None) -> Rating:
         db.session.flush()
         return rating
 
-    return _as_person(ticket.id, work, [])
+    return _as_person(ticket.id, work)

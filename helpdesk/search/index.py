@@ -1,11 +1,11 @@
 """The search index: one normalised document per ticket and per contact, kept in step with
 every change in the same transaction, and indexed by the database's own full-text engine.
 
-Why session events rather than calls from each service: tickets, messages and contacts are
-written by many use cases (intake from every channel, replies, notes, merges, imports) owned
-by different people. An ``after_flush`` listener sees every ORM insert, update and delete of
-a Ticket, Event or Contact, whoever made it, and rewrites the affected documents on the same
-connection before the transaction commits, so a rollback takes the index entries with it.
+Tickets, messages and contacts are written by many use cases (intake from every channel,
+replies, notes, merges, imports) owned by different people: the unit of work turns every ORM
+insert, update and delete of a Ticket, Event or Contact into an event, and the handlers here
+(registered in ``configure_events``, run as each flush is written) rewrite the affected
+documents on the same connection, so a rollback takes the index entries with it.
 Bulk Core writes that bypass the ORM (the benchmark seeder) call ``build_search_rows`` or
 ``refresh_ticket_documents`` themselves.
 
@@ -16,18 +16,24 @@ text is normalised by us) with a GIN index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, inspect, select, text
+from sqlalchemy import Connection, Table, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from helpdesk.contacts.models import Contact
+from helpdesk.extensions import db
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.search.normalise import search_document
+from helpdesk.tickets.events import (
+    ContactChanged,
+    TicketChanged,
+    TimelineEntryEdited,
+    TimelineEvent,
+)
 from helpdesk.tickets.models import Event, Ticket
 
 CHUNK = 500  # ids per IN (…) when documents are rebuilt
@@ -276,57 +282,39 @@ def rebuild_search_index(connection: Connection, batch: int = 5_000) -> dict[str
 
 
 # ---------------------------------------------------------------------------------------
-# Keeping documents in step with ORM changes
+# Keeping documents in step: handlers of the unit of work, run as each flush is written
+
+TICKET_FIELDS = frozenset({"number", "subject", "contact_id", "contact"})
+CONTACT_FIELDS = frozenset({"name", "email", "phone", "merged_into_id"})
 
 
-def _changed(obj: Any, names: Sequence[str]) -> bool:
-    attrs = inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in names if name in attrs)
+def _connection() -> Connection:
+    return db.session.connection()
 
 
-def _affected(session: Session) -> tuple[set[int], set[int], set[int]]:
-    """(tickets, contacts, contacts whose tickets show a new name) touched by this flush."""
-    tickets: set[int] = set()
-    contacts: set[int] = set()
-    renamed: set[int] = set()
-    for obj in session.new:
-        if isinstance(obj, Ticket):
-            tickets.add(obj.id)
-        elif isinstance(obj, Event) and obj.body:
-            tickets.add(obj.ticket_id)
-        elif isinstance(obj, Contact):
-            contacts.add(obj.id)
-    for obj in session.dirty:
-        if isinstance(obj, Ticket) and _changed(obj, ("number", "subject", "contact_id",
-                                                      "contact")):
-            tickets.add(obj.id)
-        elif isinstance(obj, Event) and _changed(obj, ("body", "ticket_id")):
-            tickets.add(obj.ticket_id)
-        elif isinstance(obj, Contact):
-            if _changed(obj, ("name", "email", "phone", "merged_into_id")):
-                contacts.add(obj.id)
-            if _changed(obj, ("name",)):
-                renamed.add(obj.id)
-    for obj in session.deleted:
-        if isinstance(obj, Event):
-            tickets.add(obj.ticket_id)
-    return tickets, contacts, renamed
+def index_timeline_entry(event: TimelineEvent) -> None:
+    """A new timeline row with text: its ticket is found by the words too."""
+    if event.body:
+        refresh_ticket_documents(_connection(), [event.ticket_id])
 
 
-def _after_flush(session: Session, flush_context: Any) -> None:
-    tickets, contacts, renamed = _affected(session)
-    if not (tickets or contacts or renamed):
+def index_edited_entry(event: TimelineEntryEdited) -> None:
+    if event.fields & {"body", "ticket_id", "removed"}:
+        refresh_ticket_documents(_connection(), [event.ticket_id])
+
+
+def index_ticket(event: TicketChanged) -> None:
+    if event.created or event.fields & TICKET_FIELDS:
+        refresh_ticket_documents(_connection(), [event.ticket_id])
+
+
+def index_contact(event: ContactChanged) -> None:
+    """The contact's document; a new name also shows on each of the contact's tickets."""
+    if not (event.created or event.fields & CONTACT_FIELDS):
         return
-    connection = session.connection()
-    if renamed:
+    connection = _connection()
+    if not event.created and "name" in event.fields:
         table = Ticket.__table__
-        tickets.update(connection.scalars(
-            select(table.c.id).where(table.c.contact_id.in_(sorted(renamed)))))
-    refresh_ticket_documents(connection, tickets)
-    refresh_contact_documents(connection, contacts)
-
-
-def register_search_sync() -> None:
-    """Listen to every session's flushes (idempotent; called by the app factory)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
+        refresh_ticket_documents(connection, connection.scalars(
+            select(table.c.id).where(table.c.contact_id == event.contact_id)))
+    refresh_contact_documents(connection, [event.contact_id])

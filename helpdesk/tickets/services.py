@@ -1,4 +1,4 @@
-"""Ticket use cases: each one function, one transaction, hooks after commit.
+"""Ticket use cases: each one function, one unit of work.
 
 Every change of a ticket goes through here, and every status change through the table in
 states.py. A use case takes the ticket (or its id or number), the acting user and the
@@ -9,8 +9,10 @@ version the user saw, and:
 4. validates its fields (ValidationError, per field),
 5. mutates the ticket once, records the event with before/after, moves the SLA clocks,
    writes the outbox rows for whatever the person must be told,
-6. commits, then calls the plugins' event hooks with a snapshot.
-Nothing is written when any step fails.
+6. commits: the unit of work (tickets/unit_of_work.py) turns the rows written into domain
+   events, and the handlers registered in create_app do the rest (search index, webhook
+   deliveries, the worker's queue, the plugins' hooks).
+Nothing is written, and nothing announced, when any step fails.
 """
 
 from __future__ import annotations
@@ -53,7 +55,6 @@ from helpdesk.tickets.queries import (
     open_referral,
     ticket_access,
 )
-from helpdesk.tickets.snapshots import snapshot
 from helpdesk.tickets.states import (
     SLA_PAUSED_STATUSES,
     TERMINAL_STATUSES,
@@ -79,14 +80,12 @@ def open_ticket(*, channel_key: str, kind: str, subject: str, body: str | None =
                 service_id: int | None = None, team_id: int | None = None,
                 branch_id: int | None = None, channel_data: dict[str, Any] | None = None,
                 actor: Any = None) -> Ticket:
-    """Open a ticket with its number and first timeline event, commit, then tell plugins."""
+    """Open a ticket with its number and first timeline event, and commit."""
     ticket = open_ticket_in_transaction(
         channel_key=channel_key, kind=kind, subject=subject, body=body, contact=contact,
         priority=priority, service_id=service_id, team_id=team_id, branch_id=branch_id,
         channel_data=channel_data, actor=actor)
     db.session.commit()
-    current_app.extensions["helpdesk_plugins"].call_event(
-        "helpdesk_ticket_created", ticket=snapshot(ticket))
     return ticket
 
 
@@ -96,8 +95,8 @@ def open_ticket_in_transaction(
         service_id: int | None = None, team_id: int | None = None,
         branch_id: int | None = None, channel_data: dict[str, Any] | None = None,
         actor: Any = None) -> Ticket:
-    """open_ticket's writes inside the caller's transaction: no commit, no hooks (intake
-    adds its ExternalRef to the same transaction, then commits and calls the hooks)."""
+    """open_ticket's writes inside the caller's transaction, without the commit (intake
+    adds its ExternalRef to the same transaction, then commits)."""
     if kind not in KINDS:
         raise ValueError(f"unknown ticket kind {kind!r}")
     if priority not in PRIORITIES:
@@ -174,7 +173,7 @@ def both_dates(value: date, locale: str) -> str:
 
 
 class TicketChange:
-    """One ticket being changed inside a transaction: checks, events, messages, hooks."""
+    """One ticket being changed inside a transaction: checks, timeline events, messages."""
 
     def __init__(self, access: TicketAccess, actor: Any, now: datetime):
         self.access = access
@@ -182,7 +181,6 @@ class TicketChange:
         self.actor = actor
         self.now = now
         self.events: list[Event] = []
-        self.hooks: list[tuple[str, dict[str, Any]]] = []
 
     # -- checks ---------------------------------------------------------------------
 
@@ -237,11 +235,7 @@ class TicketChange:
                    "before": before, "after": after, **(data or {})}
         if clocks:
             payload["sla"] = clocks
-        event = self.event("status_changed", body=body, data=payload)
-        self.hooks.append(("helpdesk_ticket_transitioned",
-                           {"from_status": from_status, "to_status": row.to_status,
-                            "action": action}))
-        return event
+        return self.event("status_changed", body=body, data=payload)
 
     def _move_clocks(self, from_status: str, to_status: str) -> dict[str, Any] | None:
         ticket, clocks = self.ticket, {}
@@ -297,14 +291,7 @@ class TicketChange:
         message = queue_message(ticket=self.ticket, purpose=purpose,
                                 body=f"{preface}\n{body}" if preface else body,
                                 subject=subject, event_id=event.id, locale=locale)
-        self.hooks.append(("helpdesk_message_added",
-                           {"direction": "out", "body": body, "visibility": "public"}))
         return message
-
-    def run_hooks(self, ticket_snapshot: Any) -> None:
-        registry = current_app.extensions["helpdesk_plugins"]
-        for name, kwargs in self.hooks:
-            registry.call_event(name, ticket=ticket_snapshot, **kwargs)
 
 
 class TicketTransaction:
@@ -336,18 +323,15 @@ class TicketTransaction:
 
 @contextmanager
 def ticket_transaction() -> Iterator[TicketTransaction]:
-    """Commit every change made inside, or none; then call the plugins' hooks."""
+    """One unit of work: commit every change made inside, or none (a rollback forgets the
+    events too); the handlers run before and after the commit."""
     transaction = TicketTransaction()
     try:
         yield transaction
-        snapshots = [(change, snapshot(change.ticket)) for change in transaction.changes
-                     if change.events]
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    for change, ticket_snapshot in snapshots:
-        change.run_hooks(ticket_snapshot)
 
 
 @contextmanager
@@ -742,9 +726,6 @@ def add_note(ticket: TicketRef, *, actor: Any, expected_version: int | None,
         body = _required(errors, "body", body, _("Write the note."))
         _raise_if(errors)
         change.event("note", body=body, visibility="internal")
-        change.hooks.append(("helpdesk_message_added",
-                             {"direction": "internal", "body": body,
-                              "visibility": "internal"}))
     return change.ticket
 
 

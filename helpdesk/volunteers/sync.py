@@ -1,11 +1,11 @@
 """Every volunteering application has its volunteer profile, whichever way it arrived.
 
-Why a session event rather than a call from each intake: applications are opened by the
-staff intake form, the public volunteer form, the JSON API, the demo and the seeder, most of
-them owned by other modules. A ``before_flush`` listener sees every new ticket of kind
-``volunteering`` and gives its contact a profile (or brings the contact's profile up to date)
-in the same flush, so a rollback takes the profile with the ticket. It also keeps a profile in
-step when the application is accepted or declined from the ticket page.
+Handlers of the unit of work rather than a call from each intake: applications are opened by
+the staff intake form, the public volunteer form, the JSON API and the demo, most of them
+owned by other modules. When a ticket of kind ``volunteering`` is opened its contact gets a
+profile (or the contact's profile is brought up to date) in the same transaction, so a
+rollback takes the profile with the ticket; and a profile moves along when the application
+is accepted or declined from the ticket page.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.db_types import utcnow
+from helpdesk.extensions import db
+from helpdesk.tickets.events import TicketOpened, TicketTransitioned
 from helpdesk.tickets.models import Ticket
 from helpdesk.volunteers.models import VolunteerProfile
 from helpdesk.volunteers.vocabulary import VOCABULARIES, pack
@@ -93,29 +95,25 @@ def _take_application(session: Session, ticket: Ticket) -> None:
             setattr(profile, name, value)
 
 
-def _follow_decision(session: Session, ticket: Ticket) -> None:
-    history = inspect(ticket).attrs.status.history
-    new_status = history.added[0] if history.added else None
-    wanted = TICKET_DECISIONS.get(new_status or "")
-    if wanted is None or ticket.id is None:
+def take_application(event: TicketOpened) -> None:
+    """A volunteering ticket opened: its contact's profile is created or brought up to date."""
+    session = db.session()
+    ticket = session.get(Ticket, event.ticket_id)
+    if ticket is not None and ticket.kind == KIND and ticket.contact is not None:
+        _take_application(session, ticket)
+
+
+def follow_decision(event: TicketTransitioned) -> None:
+    """An application approved or declined on the ticket page moves its profile along."""
+    wanted = TICKET_DECISIONS.get(event.to_status)
+    if wanted is None:
+        return
+    session = db.session()
+    ticket = session.get(Ticket, event.ticket_id)
+    if ticket is None or ticket.kind != KIND:
         return
     with session.no_autoflush:
         profile = session.scalar(select(VolunteerProfile)
                                  .where(VolunteerProfile.ticket_id == ticket.id))
     if profile is not None and profile.status in UNDECIDED:
         profile.status, profile.status_changed_at = wanted, utcnow()
-
-
-def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
-    for obj in list(session.new):
-        if isinstance(obj, Ticket) and obj.kind == KIND and obj.contact is not None:
-            _take_application(session, obj)
-    for obj in list(session.dirty):
-        if isinstance(obj, Ticket) and obj.kind == KIND:
-            _follow_decision(session, obj)
-
-
-def register_volunteer_sync() -> None:
-    """Listen to every session's flushes (idempotent; called by the app factory)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)

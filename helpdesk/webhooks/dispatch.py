@@ -1,12 +1,12 @@
 """Deliveries written in the transaction that changed the ticket, queued after its commit.
 
-Session events, as the outbox does (helpdesk/outbox/dispatch.py), rather than a call in every
-service: tickets change in several domains (tickets, intake, committee, portal), and every
-change appends timeline events. The ids of new events are collected at each flush; just
-before the outermost COMMIT the events become delivery rows for the active subscriptions
-that asked for their type, in the same transaction (a rolled-back change sends nothing, a
-committed one is never lost). After the commit each subscriber's queue is handed to the
-worker; an enqueue that fails is logged and left to the periodic sweep.
+Handlers of the unit of work rather than a call in every service: tickets change in several
+domains (tickets, intake, committee, portal), and every change appends timeline events. Just
+before the COMMIT each new timeline event becomes delivery rows for the active subscriptions
+that asked for its type, in the same transaction and on the ticket's final state (a
+rolled-back change sends nothing, a committed one is never lost). After the commit each
+subscriber's queue is handed to the worker; an enqueue that fails is logged and left to the
+periodic sweep.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import logging
 from collections.abc import Iterable
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.extensions import db
+from helpdesk.tickets.events import TimelineEvent, WebhookDeliveriesQueued
 from helpdesk.tickets.models import Event, Ticket
+from helpdesk.tickets.unit_of_work import record
 from helpdesk.webhooks.events import (
     event_data,
     new_delivery_key,
@@ -30,9 +32,6 @@ from helpdesk.webhooks.events import (
 from helpdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger(__name__)
-
-NEW_EVENTS = "helpdesk_webhook_new_events"          # key in Session.info
-QUEUED_SUBSCRIBERS = "helpdesk_webhook_subscribers"  # key in Session.info
 
 
 def enqueue_subscribers(subscription_ids: Iterable[int]) -> None:
@@ -51,16 +50,18 @@ def enqueue_subscribers(subscription_ids: Iterable[int]) -> None:
                     "will send them", ids, exc_info=True)
 
 
-def write_deliveries(session: Session, event_ids: list[int]) -> None:
-    """Delivery rows for these events, for every active subscriber of their types."""
+def write_deliveries(session: Session, event_ids: list[int]) -> list[int]:
+    """Delivery rows for these events, for every active subscriber of their types; returns
+    the subscribers given deliveries."""
     subscriptions = list(session.scalars(
         select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
         .order_by(WebhookSubscription.id)))
     if not subscriptions:
-        return
+        return []
     events = list(session.scalars(select(Event).where(Event.id.in_(event_ids))
                                   .order_by(Event.id)))
     tickets: dict[int, dict | None] = {}
+    subscribers: list[int] = []
     for item in events:
         for kind in webhook_types(item):
             wanted = [s for s in subscriptions if kind in (s.event_types or [])]
@@ -77,44 +78,18 @@ def write_deliveries(session: Session, event_ids: list[int]) -> None:
                     ticket_id=item.ticket_id, event_id=item.id, status="pending",
                     payload=payload(key, kind, item.created_at, tickets[item.ticket_id], data),
                     created_at=item.created_at))
+                subscribers.append(subscription.id)
+    return list(dict.fromkeys(subscribers))
 
 
-@event.listens_for(db.session, "after_flush")
-def _collect_new_rows(session: Session, flush_context) -> None:
-    # After a flush the new rows have ids, and session.new still lists them.
-    ids = [obj.id for obj in session.new if isinstance(obj, Event)]
-    if ids:
-        session.info.setdefault(NEW_EVENTS, []).extend(ids)
-    subscribers = {obj.subscription_id for obj in session.new
-                   if isinstance(obj, WebhookDelivery)}
-    if subscribers:
-        session.info.setdefault(QUEUED_SUBSCRIBERS, set()).update(subscribers)
+def write_deliveries_for(event: TimelineEvent) -> None:
+    """Before the commit: the deliveries of one new timeline event."""
+    for subscription_id in write_deliveries(db.session(), [event.event_id]):
+        record(WebhookDeliveriesQueued(subscription_id=subscription_id))
 
 
-@event.listens_for(db.session, "before_commit")
-def _deliveries_before_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a SAVEPOINT: the outer commit writes the deliveries
-    if session.new or session.dirty:
-        session.flush()  # events still pending are collected by the flush
-    ids = session.info.pop(NEW_EVENTS, None)
-    if not ids:
-        return
-    # The commit's own flush writes the new rows (and collects their subscribers).
-    write_deliveries(session, list(dict.fromkeys(ids)))
+def queue_deliveries(event: WebhookDeliveriesQueued) -> None:
+    """After the commit: the subscriber's queue goes to the worker."""
+    enqueue_subscribers([event.subscription_id])
 
 
-@event.listens_for(db.session, "after_commit")
-def _queue_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    ids = session.info.pop(QUEUED_SUBSCRIBERS, None)
-    if ids:
-        enqueue_subscribers(sorted(ids))
-
-
-@event.listens_for(db.session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    if not session.in_nested_transaction():
-        session.info.pop(NEW_EVENTS, None)
-        session.info.pop(QUEUED_SUBSCRIBERS, None)

@@ -14,6 +14,8 @@ from helpdesk.admin.audit import record_audit
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.tickets.errors import PermissionDenied
+from helpdesk.tickets.events import WebhookDeliveriesQueued
+from helpdesk.tickets.unit_of_work import record
 from helpdesk.validation import ValidationError
 from helpdesk.webhooks.addresses import UnsafeUrl, check_url
 from helpdesk.webhooks.events import EVENT_TYPES, PING, new_delivery_key, payload
@@ -150,6 +152,7 @@ def send_ping(subscription: WebhookSubscription, *, actor: Any) -> WebhookDelive
         payload=payload(key, PING, now, None, {"subscription": subscription.name}),
         created_at=now)
     db.session.add(delivery)
+    record(WebhookDeliveriesQueued(subscription_id=subscription.id))
     db.session.commit()
     return delivery
 
