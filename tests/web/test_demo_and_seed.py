@@ -14,7 +14,7 @@ from helpdesk.admin.models import Association
 from helpdesk.committee.models import CommitteeDecision
 from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
-from helpdesk.demo import PATHS, path_statuses
+from helpdesk.devdata.demo import PATHS, path_statuses
 from helpdesk.extensions import db
 from helpdesk.search.index import TICKETS
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument

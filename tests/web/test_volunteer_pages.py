@@ -302,7 +302,7 @@ def test_the_channels_choices_are_the_volunteering_vocabulary(app):
 
 
 def test_the_demo_association_has_volunteers_and_needs(app):
-    from helpdesk.demo import load_demo
+    from helpdesk.devdata.demo import load_demo
 
     load_demo()
     with_skills = db.session.scalars(select(VolunteerProfile)

@@ -28,7 +28,7 @@ from helpdesk.accounts.roles import PERMISSIONS
 from helpdesk.admin.models import Association
 from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
-from helpdesk.demo_content import (
+from helpdesk.devdata.content import (
     ASSOCIATION,
     BRANCHES,
     DEMO_EMAIL_DOMAIN,
@@ -750,7 +750,7 @@ class DemoSummary:
 
 def load_demo(*, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoSummary:
     """Load the whole demo association into an empty database."""
-    from helpdesk.volunteers.demo import create_demo_needs
+    from helpdesk.devdata.volunteering import create_demo_needs
 
     rng = random.Random(seed)
     now = now or utcnow()

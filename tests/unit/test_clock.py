@@ -1,0 +1,43 @@
+"""The clock every service reads: the wall clock, or a simulated moment inside a block."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from helpdesk import clock
+from helpdesk.db_types import utcnow
+
+
+def test_utcnow_is_the_wall_clock_outside_a_simulation():
+    before = datetime.now(UTC)
+    assert before <= utcnow() <= datetime.now(UTC)
+
+
+def test_utcnow_follows_the_simulated_clock_and_returns_to_the_wall_clock_after():
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    with clock.simulated_time(start) as simulated:
+        assert utcnow() == start
+        simulated.advance(timedelta(hours=5))
+        assert utcnow() == start + timedelta(hours=5)
+        simulated.set(datetime(2026, 4, 2, tzinfo=UTC))
+        assert utcnow() == datetime(2026, 4, 2, tzinfo=UTC)
+    assert abs(utcnow() - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+def test_a_simulated_time_never_reaches_another_thread():
+    seen = []
+    with clock.simulated_time(datetime(2001, 1, 1, tzinfo=UTC)):
+        thread = threading.Thread(target=lambda: seen.append(utcnow()))
+        thread.start()
+        thread.join()
+        assert utcnow().year == 2001
+    assert seen[0].year != 2001
+
+
+def test_a_naive_moment_is_refused():
+    with pytest.raises(ValueError):
+        with clock.simulated_time(datetime(2026, 1, 1)):
+            pass
