@@ -304,3 +304,13 @@ PROCESS_TEXTS = {
 
 # What is asked for when a ticket has no service whose documents could be listed.
 MISSING_ITEMS = ("صورة الهوية الوطنية أو الإقامة", "إثبات الدخل")
+
+# What people write with their rating on the portal, by the number of stars.
+RATING_COMMENTS: dict[int, tuple[str, ...]] = {
+    5: ("شكرًا لكم على سرعة الاستجابة وحسن التعامل.", "خدمة ممتازة، جزاكم الله خيرًا.",
+        "تعامل راقٍ ومتابعة مستمرة حتى انتهاء الطلب."),
+    4: ("الخدمة جيدة، وأتمنى أن تكون المدة أقصر.", "شكرًا لكم، كان التواصل واضحًا."),
+    3: ("الطلب أُنجز، لكن الانتظار كان طويلًا.",),
+    2: ("احتجت إلى الاتصال أكثر من مرة لمعرفة حالة الطلب.",),
+    1: ("لم أُبلَّغ بالنتيجة إلا بعد مراجعة الجمعية.",),
+}

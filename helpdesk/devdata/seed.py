@@ -50,18 +50,9 @@ from helpdesk.devdata.content import (
     national_id_from,
     random_person_name,
 )
-from helpdesk.devdata.demo import (
-    CREATED,
-    MESSAGE_IN,
-    MESSAGE_OUT,
-    PATHS,
-    Organisation,
-    channel_samples,
-    ensure_organisation,
-    is_staff_intake,
-    path_group,
-    team_key_for,
-)
+from helpdesk.devdata.demo import channel_samples, is_staff_intake
+from helpdesk.devdata.organisation import Organisation, ensure_organisation
+from helpdesk.devdata.paths import PATHS, path_group, team_key_for
 from helpdesk.extensions import db
 from helpdesk.search.index import INDEXES as SEARCH_INDEXES
 from helpdesk.search.index import (
@@ -76,6 +67,9 @@ from helpdesk.tickets.numbering import format_ticket_number
 from helpdesk.tickets.states import SLA_PAUSED_STATUSES, TERMINAL_STATUSES
 
 log = logging.getLogger(__name__)
+
+# Timeline event types, as the ticket services write them.
+CREATED, MESSAGE_IN, MESSAGE_OUT = "created", "message_in", "message_out"
 
 SEED = 2026
 DEFAULT_BATCH = 20_000

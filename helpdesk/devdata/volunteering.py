@@ -1,25 +1,21 @@
-"""The demo association's volunteering: needs to match volunteers to, one match with hours.
+"""The demo association's volunteering: needs ahead, one volunteer matched, hours served.
 
-The volunteers themselves come with the demo's volunteering applications (each application
-gives its contact a profile, helpdesk/volunteers/sync.py).
+The volunteers themselves come with the demo's volunteering applications (an application
+gives its contact a profile, the coordinator's decision accepts or declines it); the needs,
+the match and the hours go through the volunteers' use cases like the coordinator's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
+from helpdesk.accounts.models import User
+from helpdesk.devdata.organisation import Organisation
 from helpdesk.extensions import db
-from helpdesk.volunteers.models import (
-    VolunteerAssignment,
-    VolunteerHours,
-    VolunteerNeed,
-    VolunteerProfile,
-)
-from helpdesk.volunteers.vocabulary import SKILLS, pack
+from helpdesk.volunteers.models import VolunteerProfile
+from helpdesk.volunteers.services import create_need, log_hours, match
 from helpdesk.web.dates import to_riyadh
 
 NEEDS = (
@@ -33,31 +29,32 @@ NEEDS = (
      "time_slot": "morning", "skills": ["medical"], "needed_count": 4,
      "description": "فحوصات مجانية للأسر بالتعاون مع مركز الرعاية الأولية."},
 )
+MATCHED_NEED = 1  # the distribution, for which the first accepted volunteer already served
+HOURS = {"days_ago": 7, "hours": 3, "note": "فرز السلال في المستودع"}
 
 
-def create_demo_needs(branches: Mapping[str, Any], now: datetime) -> None:
+def create_demo_needs(org: Organisation, now: datetime) -> None:
     """A few needs ahead; the first accepted volunteer matched to one, with hours served."""
+    deciders = org.with_permission("volunteers.decide")
+    coordinators = [u for u in deciders if u.role == "volunteer_coordinator"] or deciders
+    if not coordinators:
+        return
+    coordinator = db.session.get(User, coordinators[0].id)
     today = to_riyadh(now).date()
     needs = []
     for spec in NEEDS:
-        branch = branches.get(spec["branch"]) if spec["branch"] else None
-        need = VolunteerNeed(title=spec["title"], description=spec["description"],
-                             branch_id=branch.id if branch else None,
-                             needed_on=today + timedelta(days=spec["in_days"]),
-                             time_slot=spec["time_slot"], skills=pack(spec["skills"], SKILLS),
-                             needed_count=spec["needed_count"], status="open", created_at=now)
-        db.session.add(need)
-        needs.append(need)
-    db.session.flush()
-    volunteer = db.session.scalar(select(VolunteerProfile)
-                                  .where(VolunteerProfile.status == "accepted")
-                                  .order_by(VolunteerProfile.id).limit(1))
-    if volunteer is not None:
-        assignment = VolunteerAssignment(profile_id=volunteer.id, need_id=needs[1].id,
-                                         status="matched", score=0, created_at=now)
-        db.session.add(assignment)
-        db.session.flush()
-        db.session.add(VolunteerHours(profile_id=volunteer.id, assignment_id=assignment.id,
-                                      served_on=today - timedelta(days=7), minutes=180,
-                                      note="فرز السلال في المستودع", created_at=now))
-    db.session.commit()
+        branch = org.branches.get(spec["branch"]) if spec["branch"] else None
+        needs.append(create_need(
+            actor=coordinator, title=spec["title"], description=spec["description"],
+            branch_id=branch.id if branch else None,
+            needed_on=today + timedelta(days=spec["in_days"]), time_slot=spec["time_slot"],
+            skills=spec["skills"], needed_count=spec["needed_count"]))
+    volunteer_id = db.session.scalar(select(VolunteerProfile.id)
+                                     .where(VolunteerProfile.status == "accepted")
+                                     .order_by(VolunteerProfile.id).limit(1))
+    if volunteer_id is None:
+        return
+    assignment = match(needs[MATCHED_NEED].id, actor=coordinator, profile_id=volunteer_id)
+    log_hours(volunteer_id, actor=coordinator, assignment_id=assignment.id,
+              served_on=today - timedelta(days=HOURS["days_ago"]), hours=HOURS["hours"],
+              note=HOURS["note"])
