@@ -9,6 +9,9 @@ import pytest
 
 from helpdesk import clock
 from helpdesk.db_types import utcnow
+from helpdesk.services_catalog.rules import ELIGIBLE, NOT_ELIGIBLE, evaluate
+from helpdesk.services_catalog.schema import parse_definition
+from helpdesk.web.dates import relative_time
 
 
 def test_utcnow_is_the_wall_clock_outside_a_simulation():
@@ -41,3 +44,18 @@ def test_a_naive_moment_is_refused():
     with pytest.raises(ValueError):
         with clock.simulated_time(datetime(2026, 1, 1)):
             pass
+
+
+def test_eligibility_and_relative_times_read_the_simulated_day():
+    # The services that read the wall clock directly would see 2026 here, not 2040.
+    definition, errors = parse_definition([{
+        "name": "birth_date", "type": "date", "label_ar": "تاريخ الميلاد",
+        "label_en": "Date of birth", "required": True}], [],
+        [{"type": "between", "field": "birth_date", "min": 18, "max": 45}])
+    assert errors == {}
+    born = {"birth_date": "2030-01-01"}  # a child today, 10 in 2040
+    with clock.simulated_time(datetime(2060, 6, 1, 9, tzinfo=UTC)):
+        assert evaluate(definition.rules, born, None).status == ELIGIBLE  # 30 in 2060
+        assert relative_time(datetime(2060, 5, 31, 9, tzinfo=UTC), "en") == "1 day ago"
+    with clock.simulated_time(datetime(2040, 6, 1, tzinfo=UTC)):
+        assert evaluate(definition.rules, born, None).status == NOT_ELIGIBLE
