@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from helpdesk.accounts.roles import ROLES
-from helpdesk.demo import demo_command
-from helpdesk.seed import seed_command
+from helpdesk.devdata.demo import demo_command
+from helpdesk.devdata.seed import seed_command
 from helpdesk.validation import ValidationError
 
 helpdesk_cli = AppGroup("helpdesk", help="Sila administration commands.")

@@ -8,9 +8,12 @@ from sqlalchemy import JSON, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
+from helpdesk import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in aware UTC, from helpdesk.clock (which the demo may set)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

@@ -15,6 +15,7 @@ from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.uploads import CheckedUpload, UploadRejected, check_upload, store_checked
 from helpdesk.validation import ValidationError
+from helpdesk.web.dates import to_riyadh
 
 PROFILE_FIELDS = ("name_ar", "name_en", "registration_number", "city", "phone", "email",
                   "whatsapp_number", "address", "postal_address", "committee_window_days",
@@ -55,7 +56,7 @@ def _parse_profile(values: dict[str, str]) -> dict[str, Any]:
     if clean["policy_approved_on"]:
         try:
             approved = date.fromisoformat(clean["policy_approved_on"])
-            if not EARLIEST_APPROVAL <= approved <= date.today():
+            if not EARLIEST_APPROVAL <= approved <= to_riyadh(utcnow()).date():
                 raise ValueError
             clean["policy_approved_on"] = approved
         except ValueError:

@@ -12,7 +12,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from helpdesk.db_types import utcnow
 from helpdesk.services_catalog.schema import (
     Rule,
     current_language,
@@ -73,7 +74,7 @@ def evaluate(rules: Sequence[Rule], answers: Mapping[str, Any], history: History
     person, or None when it is unknown; with ``service_key`` only that service's entries
     count. ``today`` defaults to today in Riyadh.
     """
-    today = today or to_riyadh(datetime.now(UTC)).date()
+    today = today or to_riyadh(utcnow()).date()
     outcomes = [check_rule(rule, answers, history, service_key=service_key, today=today)
                 for rule in rules]
     failed = [o.reason for o in outcomes if o.status == NOT_ELIGIBLE and o.reason]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from babel.lists import format_list
@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from helpdesk.accounts.models import Team
 from helpdesk.admin.audit import record_audit
 from helpdesk.contacts.models import Contact
+from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS, Service
 from helpdesk.services_catalog.rules import (
@@ -245,7 +246,7 @@ def check_eligibility(service: Service, answers: Mapping[str, Any],
                                           service.rules or [])
     clean, _field_errors = validate_answers(definition.fields, answers)
     history = service_history(service, contact) if contact is not None else None
-    today = today or to_riyadh(datetime.now(UTC)).date()
+    today = today or to_riyadh(utcnow()).date()
     verdict = evaluate(definition.rules, clean, history, service_key=service.key, today=today)
     if not any(key.startswith("rules-") for key in errors):
         return verdict

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_timedelta
 from hijridate import Gregorian
 
+from helpdesk.db_types import utcnow
+
 RIYADH = ZoneInfo("Asia/Riyadh")
 HIJRI_SUFFIX = {"ar": "هـ", "en": "AH"}
 
@@ -55,7 +57,7 @@ def relative_time(value: datetime | None, locale: str = "ar",
     """'قبل 3 ساعات' / '3 hours ago'."""
     if value is None:
         return ""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return format_timedelta(value - now, add_direction=True, locale=locale,

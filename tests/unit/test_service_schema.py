@@ -270,7 +270,7 @@ def test_any_integer_reads_back_in_latin_or_arabic_indic_digits(number):
 
 
 def test_every_demo_service_definition_parses_without_errors():
-    from helpdesk.demo_content import SERVICES
+    from helpdesk.devdata.content import SERVICES
     from helpdesk.services_catalog.schema import parse_definition
 
     for service in SERVICES:

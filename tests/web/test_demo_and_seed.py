@@ -11,16 +11,19 @@ from sqlalchemy import func, inspect, select
 from helpdesk.accounts.models import User
 from helpdesk.accounts.roles import ROLES
 from helpdesk.admin.models import Association
+from helpdesk.committee import services as committee
 from helpdesk.committee.models import CommitteeDecision
 from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
-from helpdesk.demo import PATHS, path_statuses
+from helpdesk.devdata.paths import PATHS, path_statuses
 from helpdesk.extensions import db
+from helpdesk.outbox.models import OutboxMessage
 from helpdesk.search.index import TICKETS
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.search.queries import matching_ids_subquery, query_terms
 from helpdesk.services_catalog.models import Service
-from helpdesk.tickets.models import Event, Referral, Ticket, TicketSequence
+from helpdesk.tickets import services as tickets
+from helpdesk.tickets.models import Event, Rating, Referral, Ticket, TicketSequence
 from helpdesk.tickets.states import find_transition
 from helpdesk.tickets.vocabulary import STATUSES
 from tests.plugins.test_engine import BUILT_IN
@@ -192,6 +195,83 @@ def test_the_demo_tickets_cover_every_channel_and_status_with_consistent_timelin
     assert {t.status for t in tickets} == set(STATUSES)
     check_timelines()
     check_numbering()
+
+
+def change_through_the_service(ticket: Ticket, action: str, actor: User, referee: User) -> None:
+    """``action`` on ``ticket`` through its use case, as a person on the ticket page does it."""
+    ref, common = ticket.id, {"actor": actor, "expected_version": ticket.version}
+    if action in ("start", "information_received", "register", "deliver", "resolve"):
+        getattr(tickets, action)(ref, **common)
+    elif action == "request_information":
+        tickets.request_information(ref, missing=["صورة الهوية الوطنية"], **common)
+    elif action == "refer":
+        tickets.refer(ref, question="ما رأيكم؟", to_user_id=referee.id, **common)
+    elif action == "return_referral":
+        tickets.return_referral(ref, answer="لا مانع.", **common)
+    elif action == "send_to_committee":
+        tickets.send_to_committee(ref, note="اكتمل الملف.", **common)
+    elif action in ("approve", "reject") and ticket.kind == "support_request":
+        committee.decide(ref, decision=action, reason="وفق الضوابط.", **common)
+    elif action in ("approve", "reject"):
+        tickets.decide_application(ref, decision=action, reason="وفق الحاجة.", **common)
+    elif action == "close":
+        tickets.close(ref, resolution_code="answered", resolution_note="أُجيب.", **common)
+    elif action == "reopen":
+        tickets.reopen(ref, reason="ما زال الأمر قائمًا.", **common)
+    elif action == "cancel":
+        tickets.cancel(ref, reason_code="other", note="لم تُستكمل المستندات.", **common)
+    else:
+        raise AssertionError(f"no service call for {action!r}")
+
+
+def unit_of_work_shape(events: list[Event]) -> tuple:
+    """What a status change writes, values aside: its event's fields and data keys, and the
+    other events (messages by purpose) written in the same transaction."""
+    change = next(event for event in events if event.type == "status_changed")
+    data = {key: value for key, value in change.data.items() if key != "sla"}
+    return (change.visibility, change.actor_id is not None, tuple(sorted(data)),
+            tuple(sorted(data["before"])), tuple(sorted(data["after"])),
+            tuple(sorted((event.type, (event.data or {}).get("purpose", ""))
+                         for event in events)))
+
+
+def test_the_demo_timelines_are_written_by_the_use_cases(app):
+    run(app, "demo")
+    by_ticket = defaultdict(list)
+    for event in db.session.scalars(select(Event).order_by(Event.id)):
+        by_ticket[event.ticket_id].append(event)
+    demo_shapes = defaultdict(set)
+    for ticket in db.session.scalars(select(Ticket)):
+        moments = defaultdict(list)
+        for event in by_ticket[ticket.id]:
+            moments[event.created_at].append(event)
+        # Each use case is one unit of work: one moment, one bump of the version.
+        assert ticket.version == len(moments), ticket.number
+        for events in moments.values():
+            if any(event.type == "status_changed" for event in events):
+                change = next(e for e in events if e.type == "status_changed")
+                key = (ticket.kind, change.data["from"], change.data["action"])
+                demo_shapes[key].add(unit_of_work_shape(events))
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Rating)) > 0
+
+    manager = db.session.scalar(select(User).where(User.email == "manager@demo.sila.sa"))
+    referee = db.session.scalar(select(User).where(User.email == "research_officer@demo.sila.sa"))
+    used, compared = set(), set()
+    for (kind, from_status, action), shapes in sorted(demo_shapes.items()):
+        ticket = db.session.scalar(select(Ticket).where(
+            Ticket.kind == kind, Ticket.status == from_status, Ticket.id.not_in(used or {0}))
+            .order_by(Ticket.id).limit(1))
+        if ticket is None:
+            continue
+        used.add(ticket.id)
+        last = db.session.scalar(select(func.max(Event.id)))
+        change_through_the_service(ticket, action, manager, referee)
+        written = db.session.scalars(select(Event).where(Event.ticket_id == ticket.id,
+                                                         Event.id > last)).all()
+        assert shapes == {unit_of_work_shape(written)}, (kind, from_status, action)
+        compared.add(action)
+    assert compared == {action for _kind, _from, action in demo_shapes}
 
 
 def test_the_demo_without_if_empty_refuses_a_database_with_users(app, make_user):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from helpdesk.devdata.demo import load_demo
 from helpdesk.extensions import db
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.services import riyadh_today
@@ -302,8 +303,6 @@ def test_the_channels_choices_are_the_volunteering_vocabulary(app):
 
 
 def test_the_demo_association_has_volunteers_and_needs(app):
-    from helpdesk.demo import load_demo
-
     load_demo()
     with_skills = db.session.scalars(select(VolunteerProfile)
                                      .where(VolunteerProfile.skills != "")).all()

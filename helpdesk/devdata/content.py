@@ -11,6 +11,8 @@ import random
 from datetime import date
 from typing import Any
 
+from helpdesk.contacts.identifiers import luhn_valid
+
 DEMO_PASSWORD = "sila-demo-2026"
 DEMO_EMAIL_DOMAIN = "demo.sila.sa"
 SAUDI_MOBILE_PREFIXES = ("50", "53", "54", "55", "56", "58", "59")  # all valid in libphonenumber
@@ -218,23 +220,12 @@ VOLUNTEER_SKILLS = (
 )
 
 
-def national_id_check_digit(first_nine: str) -> int:
-    """The Luhn check digit of a Saudi national ID or iqama (positions 1, 3, 5, 7, 9 doubled)."""
-    total = 0
-    for position, char in enumerate(first_nine, start=1):
-        digit = int(char)
-        if position % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10
-
-
 def national_id_from(first_digit: int, body: int) -> str:
-    """A valid 10-digit ID: 1 (citizen) or 2 (resident), eight digits of ``body``, check digit."""
+    """A valid 10-digit ID: 1 (citizen) or 2 (resident), eight digits of ``body``, and the
+    one check digit that passes the Luhn checksum the contacts' validation applies."""
     first_nine = f"{first_digit}{body % 100_000_000:08d}"
-    return first_nine + str(national_id_check_digit(first_nine))
+    return next(candidate for digit in "0123456789"
+                if luhn_valid(candidate := first_nine + digit))
 
 
 def random_national_id(rng: random.Random, resident: bool = False) -> str:
@@ -304,3 +295,13 @@ PROCESS_TEXTS = {
 
 # What is asked for when a ticket has no service whose documents could be listed.
 MISSING_ITEMS = ("صورة الهوية الوطنية أو الإقامة", "إثبات الدخل")
+
+# What people write with their rating on the portal, by the number of stars.
+RATING_COMMENTS: dict[int, tuple[str, ...]] = {
+    5: ("شكرًا لكم على سرعة الاستجابة وحسن التعامل.", "خدمة ممتازة، جزاكم الله خيرًا.",
+        "تعامل راقٍ ومتابعة مستمرة حتى انتهاء الطلب."),
+    4: ("الخدمة جيدة، وأتمنى أن تكون المدة أقصر.", "شكرًا لكم، كان التواصل واضحًا."),
+    3: ("الطلب أُنجز، لكن الانتظار كان طويلًا.",),
+    2: ("احتجت إلى الاتصال أكثر من مرة لمعرفة حالة الطلب.",),
+    1: ("لم أُبلَّغ بالنتيجة إلا بعد مراجعة الجمعية.",),
+}
