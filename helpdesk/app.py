@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None, *,
     configure_plugins(app, plugins)
     configure_extensions(app)
     configure_events(app)
+    configure_lifecycle(app)
     configure_templates(app)
     configure_blueprints(app)
     configure_security_headers(app)
@@ -92,13 +93,13 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_events(app: Flask) -> None:
     """Every reaction to what the unit of work records, in the order it runs."""
-    from helpdesk.outbox.dispatch import queue_delivery
     from helpdesk.search import index
     from helpdesk.session import UNIT_OF_WORK
     from helpdesk.tickets import events, plugin_hooks
     from helpdesk.tickets.unit_of_work import EventHandlers, Phase
     from helpdesk.volunteers import sync as volunteers
     from helpdesk.webhooks import dispatch as webhooks
+    from helpdesk.worker import queue_outbox_message, queue_webhook_subscriber
 
     handlers = EventHandlers()
     for event_type, handler, phase in (
@@ -115,11 +116,27 @@ def configure_events(app: Flask) -> None:
         (events.TicketOpened, plugin_hooks.ticket_created, Phase.AFTER_COMMIT),
         (events.TicketTransitioned, plugin_hooks.ticket_transitioned, Phase.AFTER_COMMIT),
         (events.MessageAdded, plugin_hooks.message_added, Phase.AFTER_COMMIT),
-        (events.MessageQueued, queue_delivery, Phase.AFTER_COMMIT),
-        (events.WebhookDeliveriesQueued, webhooks.queue_deliveries, Phase.AFTER_COMMIT),
+        (events.MessageQueued, queue_outbox_message, Phase.AFTER_COMMIT),
+        (events.WebhookDeliveriesQueued, queue_webhook_subscriber, Phase.AFTER_COMMIT),
     ):
         handlers.subscribe(event_type, handler, phase)
     app.extensions[UNIT_OF_WORK] = handlers
+
+
+def configure_lifecycle(app: Flask) -> None:
+    """What higher domains add to the tickets layer: the rules the lifecycle asks before an
+    action, the decisions they own, and the queue's text search."""
+    from helpdesk.casework.services import require_nothing_missing, require_study
+    from helpdesk.committee.services import decide
+    from helpdesk.search.queries import ticket_search_clause
+    from helpdesk.tickets.actions import register_decision_owner
+    from helpdesk.tickets.guards import register_guard
+    from helpdesk.tickets.queue import register_text_search
+
+    register_guard(app, "information_received", require_nothing_missing)
+    register_guard(app, "send_to_committee", require_study)
+    register_decision_owner(app, "committee", decide)
+    register_text_search(app, ticket_search_clause)
 
 
 def configure_templates(app: Flask) -> None:
@@ -138,7 +155,7 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.applications.views import bp as applications_bp
     from helpdesk.casework.views import bp as casework_bp
     from helpdesk.channels.views import bp as channels_bp
-    from helpdesk.channels.webhooks import bp as webhooks_bp
+    from helpdesk.channels.webhook_views import bp as webhooks_bp
     from helpdesk.committee.views import bp as committee_bp
     from helpdesk.contacts.views import bp as contacts_bp
     from helpdesk.outbox.views import bp as dev_inbox_bp

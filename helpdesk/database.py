@@ -25,12 +25,3 @@ def configure_sqlite(engine: Engine) -> None:
             # commit; only the last commits before a power loss can be lost.
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
-
-
-def include_in_autogenerate(object_, name, type_, reflected, compare_to) -> bool:
-    """Leave out what the full-text index adds outside the models (FTS5 tables and their
-    shadow tables, the tsvector column and its GIN index): created by raw DDL, neither
-    dropped nor reported by autogenerate and the drift test."""
-    from helpdesk.search.index import is_search_object
-
-    return not is_search_object(name, type_)

@@ -1,9 +1,10 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
 
 from helpdesk.accounts.models import Branch, Team, User, team_members
-from helpdesk.admin.models import Association, AuditEntry
+from helpdesk.admin.models import Association
 from helpdesk.api.models import ApiToken
 from helpdesk.applications.models import ApplicationDraft, DraftDocument
+from helpdesk.audit.models import AuditEntry
 from helpdesk.casework.models import Case, CaseStudy, ChecklistItem, Declaration
 from helpdesk.channels.models import ChannelConfig, IntakeFailure
 from helpdesk.committee.models import (
@@ -12,7 +13,6 @@ from helpdesk.committee.models import (
     committee_sitting_members,
 )
 from helpdesk.contacts.models import Contact
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.models import (
@@ -26,6 +26,7 @@ from helpdesk.tickets.models import (
     TicketSequence,
     ticket_tags,
 )
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.volunteers.models import (
     VolunteerAssignment,
     VolunteerHours,

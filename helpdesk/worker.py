@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer
+from redis import ConnectionPool
 
+from helpdesk.applications.services import purge_expired_drafts
 from helpdesk.db_types import utcnow
 from helpdesk.outbox.delivery import deliver, due_message_ids
 from helpdesk.sla.breaches import record_sla_breaches
+from helpdesk.tickets.events import MessageQueued, WebhookDeliveriesQueued
+from helpdesk.webhooks.tasks import register_webhook_tasks
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +55,6 @@ def build_huey(config: dict[str, Any]) -> Huey:
     """The queue this configuration names; results are not stored (nothing reads them)."""
     name = config["HUEY_NAME"]
     if config.get("REDIS_URL"):
-        from redis import ConnectionPool
-
         # Timeouts so that enqueueing after a commit cannot hang a request on a dead Redis;
         # the socket timeout stays above huey's 1 s blocking read.
         pool = ConnectionPool.from_url(config["REDIS_URL"], socket_connect_timeout=2,
@@ -95,14 +98,10 @@ def _register_tasks(huey: Huey, app: Flask) -> WorkerTasks:
     @huey.periodic_task(crontab(minute="17", hour="*/6"), name="application_drafts_purge")
     def drafts_task() -> None:
         # Support request drafts expire (APPLICATION_DRAFT_DAYS): their files go with them.
-        from helpdesk.applications.services import purge_expired_drafts
-
         with app.app_context():
             removed = purge_expired_drafts()
         if removed:
             log.info("removed %d expired support request draft(s)", removed)
-
-    from helpdesk.webhooks.tasks import register_webhook_tasks
 
     deliver_webhooks, sweep_webhooks = register_webhook_tasks(huey, app)
     return WorkerTasks(huey=huey, deliver=deliver_task, sweep_outbox=sweep_task,
@@ -142,3 +141,28 @@ def create_consumer(app: Flask, workers: int = 1, **options: Any) -> Consumer:
     options.setdefault("max_delay", 2.0)  # an idle SQLite queue is polled at least every 2 s
     options.setdefault("flush_locks", True)
     return get_worker(app).huey.create_consumer(workers=workers, **options)
+
+
+# -- after-commit handlers: what a committed change queued goes to the worker ------------
+
+def _enqueue(task_name: str, ids: Iterable[int], what: str) -> None:
+    """One task per id; never raises (the periodic sweeps are the safety net)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids or not has_app_context():
+        return
+    try:
+        task = getattr(get_worker(current_app._get_current_object()), task_name)
+        for item in ids:
+            task(item)
+    except Exception:
+        log.warning("could not queue %s %s; the sweep will send them", what, ids,
+                    exc_info=True)
+
+
+def queue_outbox_message(event: MessageQueued) -> None:
+    _enqueue("deliver", [event.message_id], "outbox messages")
+
+
+def queue_webhook_subscriber(event: WebhookDeliveriesQueued) -> None:
+    _enqueue("deliver_webhooks", [event.subscription_id],
+             "webhook deliveries for subscriptions")

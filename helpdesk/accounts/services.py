@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from helpdesk.accounts.models import User
 from helpdesk.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from helpdesk.accounts.roles import ROLES
-from helpdesk.admin.audit import record_audit
+from helpdesk.audit.services import record_audit
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.validation import ValidationError

@@ -15,10 +15,10 @@ from sqlalchemy.orm import joinedload
 
 from helpdesk.accounts.models import User
 from helpdesk.accounts.roles import ROLES
-from helpdesk.admin.audit import SECRET_CHANGED, SECRET_SET
-from helpdesk.admin.models import AuditEntry
+from helpdesk.audit.models import AuditEntry
+from helpdesk.audit.services import SECRET_CHANGED, SECRET_SET
 from helpdesk.extensions import db
-from helpdesk.web.dates import RIYADH
+from helpdesk.i18n.dates import RIYADH
 from helpdesk.webhooks.events import EVENT_TYPES
 
 PAGE_SIZE = 50

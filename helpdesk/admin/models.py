@@ -1,19 +1,15 @@
-"""The association's profile and the audit log of changes outside tickets."""
+"""The association's profile: its details, its contacts for the public, its policy's approval."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db_types import PortableJSON, UTCDateTime, utcnow
+from helpdesk.db_types import UTCDateTime, utcnow
 from helpdesk.extensions import db
 from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
-
-if TYPE_CHECKING:
-    from helpdesk.accounts.models import User
 
 
 class Association(db.Model):
@@ -42,24 +38,3 @@ class Association(db.Model):
     policy_approved_on: Mapped[date | None] = mapped_column(Date)
     policy_notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class AuditEntry(db.Model):
-    __tablename__ = "audit_entries"
-    # The audit page lists newest first (by id) under one filter at a time.
-    __table_args__ = (
-        Index("ix_audit_entries_action_id", "action", "id"),
-        Index("ix_audit_entries_target_type_id", "target_type", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(64))
-    target_type: Mapped[str] = mapped_column(String(32))
-    target_id: Mapped[str | None] = mapped_column(String(64))
-    before: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
-    ip: Mapped[str | None] = mapped_column(String(45))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-    actor: Mapped[User | None] = relationship()

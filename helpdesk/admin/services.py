@@ -8,14 +8,14 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from helpdesk.admin.audit import record_audit
 from helpdesk.admin.models import Association
+from helpdesk.audit.services import record_audit
 from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_saudi_phone
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.i18n.dates import to_riyadh
 from helpdesk.uploads import CheckedUpload, UploadRejected, check_upload, store_checked
 from helpdesk.validation import ValidationError
-from helpdesk.web.dates import to_riyadh
 
 PROFILE_FIELDS = ("name_ar", "name_en", "registration_number", "city", "phone", "email",
                   "whatsapp_number", "address", "postal_address", "committee_window_days",

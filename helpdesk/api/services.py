@@ -14,11 +14,11 @@ from sqlalchemy import select, update
 from helpdesk.accounts.models import User
 from helpdesk.accounts.permissions import can
 from helpdesk.api.models import ApiToken
-from helpdesk.channels.intake import IntakeResult
 from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.tickets.errors import PermissionDenied
+from helpdesk.tickets.intake import IntakeResult
 from helpdesk.validation import ValidationError
 
 SCOPES = ("tickets:read", "tickets:write", "contacts:read", "contacts:write", "catalog:read")
@@ -183,11 +183,11 @@ def create_ticket(user: User, data: Mapping[str, Any], *,
                   idempotency_key: str | None = None) -> IntakeResult:
     """Open a ticket on an active channel as ``user``; a repeat of the same external id
     (or idempotency key) returns the first ticket and writes nothing."""
-    from helpdesk.channels.intake import Person, receive_structured
     from helpdesk.channels.registry import get_channel
     from helpdesk.channels.services import is_channel_active
     from helpdesk.plugin_api.types import InboundMessage
     from helpdesk.services_catalog.services import get_active_service
+    from helpdesk.tickets.intake import Person, receive_structured
 
     if not can(user, "tickets.create"):
         raise PermissionDenied("tickets.create")

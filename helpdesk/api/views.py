@@ -26,14 +26,12 @@ from helpdesk.api.operations import (
 )
 from helpdesk.api.schema import Array, Integer, String
 from helpdesk.api.services import create_ticket, save_contact
-from helpdesk.channels.intake import UnknownChannel
 from helpdesk.channels.services import channel_statuses
 from helpdesk.committee import services as committee
-from helpdesk.contacts.queries import contact_page
 from helpdesk.extensions import csrf, limiter
-from helpdesk.portal.links import tracking_token
 from helpdesk.portal.lookup_limits import limit_failed_lookups
 from helpdesk.portal.services import find_tracked_ticket
+from helpdesk.search.contact_lookup import contact_page
 from helpdesk.services_catalog.services import active_services
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.actions import action_handler, available_actions, perform
@@ -43,6 +41,7 @@ from helpdesk.tickets.errors import (
     StaleTicket,
     TicketNotFound,
 )
+from helpdesk.tickets.intake import UnknownChannel
 from helpdesk.tickets.queries import ticket_access, timeline
 from helpdesk.tickets.queue import (
     PAGE_SIZE,
@@ -54,6 +53,7 @@ from helpdesk.tickets.queue import (
     queue_page,
 )
 from helpdesk.tickets.states import COMMITTEE_ACTIONS
+from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.tickets.vocabulary import ACTIONS, KINDS, PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
 

@@ -23,12 +23,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
+from helpdesk.casework.eligibility import check_eligibility
 from helpdesk.casework.services import (
     DeclarationInput,
     current_declaration_text,
     open_case,
 )
-from helpdesk.channels.intake import UnknownChannel
 from helpdesk.channels.services import active_channel_with
 from helpdesk.contacts.identifiers import InvalidIdentifier, is_mobile
 from helpdesk.contacts.models import Contact
@@ -36,7 +36,6 @@ from helpdesk.contacts.services import clean_identifiers, find_or_create_contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.plugin_api.types import Capability, Channel
-from helpdesk.portal.links import tracking_token
 from helpdesk.services_catalog.models import Service
 from helpdesk.services_catalog.rules import Verdict
 from helpdesk.services_catalog.schema import (
@@ -45,13 +44,11 @@ from helpdesk.services_catalog.schema import (
     current_language,
     validate_answers,
 )
-from helpdesk.services_catalog.services import (
-    check_documents,
-    check_eligibility,
-    service_definition,
-)
+from helpdesk.services_catalog.services import check_documents, service_definition
+from helpdesk.tickets.intake import UnknownChannel
 from helpdesk.tickets.models import Attachment, Event, ExternalRef, Ticket
 from helpdesk.tickets.services import committee_window_days, open_ticket_in_transaction
+from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.uploads import store_checked, stored_path
 from helpdesk.validation import ValidationError
 

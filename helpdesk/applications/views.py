@@ -27,11 +27,11 @@ from helpdesk.accounts.permissions import permission_required
 from helpdesk.admin.services import get_association
 from helpdesk.applications import services
 from helpdesk.casework.services import current_declaration_text
-from helpdesk.contacts.queries import contact_page, get_contact
+from helpdesk.contacts.queries import get_contact
 from helpdesk.extensions import limiter
-from helpdesk.portal.links import ticket_for_token, tracking_token
 from helpdesk.portal.responses import keep_private as make_private
 from helpdesk.portal.responses import too_many_attempts
+from helpdesk.search.contact_lookup import contact_page
 from helpdesk.services_catalog.models import Service
 from helpdesk.services_catalog.rules import VERDICTS
 from helpdesk.services_catalog.schema import DOCUMENT_TYPES
@@ -42,6 +42,7 @@ from helpdesk.services_catalog.services import (
 )
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.services import committee_window_days
+from helpdesk.tickets.tracking_links import ticket_for_token, tracking_token
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import is_partial_request
 

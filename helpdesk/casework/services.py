@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from helpdesk.accounts.permissions import can
+from helpdesk.casework.eligibility import check_eligibility
 from helpdesk.casework.models import (
     OUTSTANDING_STATES,
     RECOMMENDATIONS,
@@ -31,16 +32,16 @@ from helpdesk.casework.models import (
 from helpdesk.committee.models import CommitteeDecision
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.outbox.services import queue_message
 from helpdesk.services_catalog.schema import (
     answers_to_json,
     current_language,
     read_date,
     validate_answers,
 )
-from helpdesk.services_catalog.services import check_eligibility, service_definition
+from helpdesk.services_catalog.services import service_definition
 from helpdesk.tickets.errors import InvalidTransition, PermissionDenied
 from helpdesk.tickets.models import Attachment, Event, Ticket
+from helpdesk.tickets.outbox import queue_message
 from helpdesk.tickets.queries import TicketAccess, TicketRef
 from helpdesk.tickets.services import (
     MAX_TEXT,

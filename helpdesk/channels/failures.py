@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from helpdesk.admin.audit import record_audit
+from helpdesk.audit.services import record_audit
 from helpdesk.channels.models import IntakeFailure
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db

@@ -13,8 +13,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from helpdesk.contacts.services import clean_identifiers
+from helpdesk.i18n.normalise import to_ascii_digits
 from helpdesk.plugin_api.types import FieldSpec
-from helpdesk.search.normalise import to_ascii_digits
 from helpdesk.validation import ValidationError
 
 # FieldSpec type → the keyword of contacts.services.clean_identifiers that checks it.

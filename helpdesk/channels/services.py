@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from helpdesk.admin.audit import record_audit
+from helpdesk.audit.services import record_audit
 from helpdesk.channels.models import ChannelConfig
 from helpdesk.channels.registry import channels_with, plugin_registry, registered_channels
 from helpdesk.db_types import utcnow

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 
-from helpdesk.admin.audit import SECRET_CHANGED, SECRET_SET, record_audit
+from helpdesk.audit.services import SECRET_CHANGED, SECRET_SET, record_audit
 from helpdesk.channels.fields import clean_fields
 from helpdesk.channels.models import ChannelConfig
 from helpdesk.channels.registry import registered_channels

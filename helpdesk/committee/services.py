@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from helpdesk.accounts.models import User
 from helpdesk.accounts.permissions import can
-from helpdesk.admin.audit import record_audit
+from helpdesk.audit.services import record_audit
 from helpdesk.committee.models import DECISIONS, CommitteeDecision, CommitteeSitting
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db

@@ -6,7 +6,7 @@ import re
 
 import phonenumbers
 
-from helpdesk.search.normalise import to_ascii_digits
+from helpdesk.i18n.normalise import to_ascii_digits
 
 NATIONAL_ID_LENGTH = 10
 CITIZEN, RESIDENT = "1", "2"

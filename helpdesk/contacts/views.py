@@ -13,17 +13,12 @@ from helpdesk.casework.services import committee_outcomes
 from helpdesk.channels.registry import registered_channels
 from helpdesk.contacts.identifiers import mask_national_id, national_id_kind, national_phone
 from helpdesk.contacts.models import Contact
-from helpdesk.contacts.queries import (
-    channel_counts,
-    contact_history,
-    contact_page,
-    current_contact,
-    get_contact,
-    merge_candidates,
-    ticket_count,
-)
-from helpdesk.contacts.services import merge_contacts, reveal_national_id
+from helpdesk.contacts.queries import current_contact, get_contact
+from helpdesk.contacts.services import reveal_national_id
 from helpdesk.contacts.vocabulary import KIND_LABELS
+from helpdesk.search.contact_lookup import contact_page, merge_candidates
+from helpdesk.tickets.contact_history import channel_counts, contact_history, ticket_count
+from helpdesk.tickets.contact_merge import merge_contacts
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import is_partial_request, render
 

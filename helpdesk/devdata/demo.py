@@ -48,12 +48,12 @@ from helpdesk.devdata.paths import PATHS, WEIGHTS, TicketPlan, path_statuses, te
 from helpdesk.devdata.story import cast_for, pick, play, ticket_story
 from helpdesk.devdata.volunteering import create_demo_needs
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
+from helpdesk.i18n.dates import RIYADH
 from helpdesk.plugin_api.types import Capability
 from helpdesk.tickets.models import Event, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.services import open_ticket
 from helpdesk.tickets.vocabulary import KINDS, PRIORITIES, STATUSES
-from helpdesk.web.dates import RIYADH
 
 log = logging.getLogger(__name__)
 

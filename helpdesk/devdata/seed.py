@@ -54,6 +54,7 @@ from helpdesk.devdata.demo import channel_samples, is_staff_intake
 from helpdesk.devdata.organisation import Organisation, ensure_organisation
 from helpdesk.devdata.paths import PATHS, path_group, team_key_for
 from helpdesk.extensions import db
+from helpdesk.i18n.normalise import search_document
 from helpdesk.search.index import INDEXES as SEARCH_INDEXES
 from helpdesk.search.index import (
     build_contact_search_rows,
@@ -61,7 +62,6 @@ from helpdesk.search.index import (
     install_search_ddl,
 )
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
-from helpdesk.search.normalise import search_document
 from helpdesk.tickets.models import Event, Referral, Ticket, TicketSequence
 from helpdesk.tickets.numbering import format_ticket_number
 from helpdesk.tickets.states import SLA_PAUSED_STATUSES, TERMINAL_STATUSES

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from helpdesk.accounts.models import User
 from helpdesk.devdata.organisation import Organisation
 from helpdesk.extensions import db
+from helpdesk.i18n.dates import to_riyadh
 from helpdesk.volunteers.models import VolunteerProfile
 from helpdesk.volunteers.services import create_need, log_hours, match
-from helpdesk.web.dates import to_riyadh
 
 NEEDS = (
     {"title": "زيارة ميدانية لأسر حي النسيم", "branch": "riyadh", "in_days": 3,

@@ -24,10 +24,10 @@ from helpdesk.db_types import utcnow
 from helpdesk.delivery.queue import DeliveryQueue, Outcome, retry_delay
 from helpdesk.extensions import db
 from helpdesk.outbox.dev_inbox import DevInboxSender, dev_inbox_enabled, inbox_path
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.outbox.senders import core_sender
 from helpdesk.plugin_api.types import ChannelError, DeliveryResult, OutboundMessage
 from helpdesk.tickets.models import Event, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, request
 from flask.typing import ResponseReturnValue
 
-from helpdesk.portal.links import ticket_for_token
 from helpdesk.portal.views import bp
 from helpdesk.tickets.attachments import person_attachment
+from helpdesk.tickets.tracking_links import ticket_for_token
 from helpdesk.web.downloads import send_attachment
 
 

@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from helpdesk.admin.models import Association
 from helpdesk.contacts.identifiers import national_phone
+from helpdesk.i18n.language import current_language
 from helpdesk.plugin_api import Reach
 from helpdesk.volunteers.services import active_branches
-from helpdesk.web.i18n import current_language
 
 
 @dataclass(frozen=True)

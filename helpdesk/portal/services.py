@@ -22,7 +22,7 @@ from helpdesk.casework import services as casework
 from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.search.normalise import to_ascii_digits
+from helpdesk.i18n.normalise import to_ascii_digits
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
 from helpdesk.tickets.states import TERMINAL_STATUSES

@@ -26,21 +26,21 @@ from werkzeug.datastructures import FileStorage
 
 from helpdesk.channels.failures import record_failure
 from helpdesk.channels.fields import clean_fields
-from helpdesk.channels.intake import (
+from helpdesk.channels.services import active_channel_with
+from helpdesk.db_types import utcnow
+from helpdesk.extensions import db
+from helpdesk.plugin_api.types import Capability, Channel, FieldSpec, InboundMessage
+from helpdesk.portal.services import check_document
+from helpdesk.tickets.intake import (
     RESERVED_FIELD_NAMES,
     IntakeResult,
     Person,
     UnknownChannel,
     receive_structured,
 )
-from helpdesk.channels.services import active_channel_with
-from helpdesk.db_types import utcnow
-from helpdesk.extensions import db
-from helpdesk.outbox.services import queue_message
-from helpdesk.plugin_api.types import Capability, Channel, FieldSpec, InboundMessage
-from helpdesk.portal.links import tracking_token
-from helpdesk.portal.services import check_document
 from helpdesk.tickets.models import Attachment, Event, Ticket
+from helpdesk.tickets.outbox import queue_message
+from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.uploads import StoredFile, store_checked, stored_path
 from helpdesk.validation import ValidationError
 from helpdesk.web.forms import HONEYPOT_FIELD

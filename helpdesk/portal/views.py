@@ -21,22 +21,22 @@ from flask_babel import lazy_gettext as _l
 
 from helpdesk.admin.services import get_association
 from helpdesk.casework import services as casework
-from helpdesk.channels.intake import UnknownChannel
 from helpdesk.channels.services import channel_statuses
 from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.extensions import limiter
+from helpdesk.i18n.language import current_language
 from helpdesk.portal import services, submission
-from helpdesk.portal.links import ticket_for_token, tracking_token
 from helpdesk.portal.lookup_limits import limit_failed_lookups
 from helpdesk.portal.reach import ReachTile, reach_tiles
 from helpdesk.portal.responses import keep_private as make_private
 from helpdesk.portal.responses import too_many_attempts
 from helpdesk.portal.texts import STATUS_TEXTS
 from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
+from helpdesk.tickets.intake import UnknownChannel
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.tracking_links import ticket_for_token, tracking_token
 from helpdesk.tickets.vocabulary import KINDS
 from helpdesk.validation import ValidationError
-from helpdesk.web.i18n import current_language
 
 bp = Blueprint("portal", __name__)
 

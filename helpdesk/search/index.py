@@ -26,8 +26,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from helpdesk.contacts.models import Contact
 from helpdesk.extensions import db
+from helpdesk.i18n.normalise import search_document
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
-from helpdesk.search.normalise import search_document
 from helpdesk.tickets.events import (
     ContactChanged,
     TicketChanged,
@@ -146,6 +146,13 @@ def is_search_object(name: str | None, type_: str | None = None) -> bool:
     if type_ in (None, "index") and name in {index.vector_index for index in INDEXES}:
         return True
     return type_ in (None, "column") and name == VECTOR_COLUMN
+
+
+def include_in_autogenerate(object_, name, type_, reflected, compare_to) -> bool:
+    """Leave out what the full-text index adds outside the models (FTS5 tables and their
+    shadow tables, the tsvector column and its GIN index): created by raw DDL, neither
+    dropped nor reported by autogenerate and the drift test."""
+    return not is_search_object(name, type_)
 
 
 # ---------------------------------------------------------------------------------------

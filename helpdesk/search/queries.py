@@ -43,8 +43,8 @@ from helpdesk.contacts.identifiers import (
 )
 from helpdesk.contacts.models import Contact
 from helpdesk.extensions import db
+from helpdesk.i18n.normalise import to_ascii_digits, without_prefix, words
 from helpdesk.search.index import CONTACTS, TICKETS, VECTOR_COLUMN, SearchIndex
-from helpdesk.search.normalise import to_ascii_digits, without_prefix, words
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.numbering import NUMBER_DIGITS, format_ticket_number
 from helpdesk.tickets.queries import visible_tickets_clause

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from helpdesk.db_types import utcnow
+from helpdesk.i18n.dates import gregorian_date, hijri_date, to_riyadh
 from helpdesk.services_catalog.schema import (
     Rule,
     current_language,
@@ -30,7 +31,6 @@ from helpdesk.services_catalog.schema import (
     read_flag,
     read_number,
 )
-from helpdesk.web.dates import gregorian_date, hijri_date, to_riyadh
 
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.accounts.permissions import can, permission_required
+from helpdesk.casework.eligibility import check_eligibility
 from helpdesk.extensions import limiter
 from helpdesk.services_catalog.forms import (
     ANSWER_PREFIX,
@@ -26,7 +27,6 @@ from helpdesk.services_catalog.schema import (
     validate_answers,
 )
 from helpdesk.services_catalog.services import (
-    check_eligibility,
     contact_for_check,
     create_service,
     get_active_service,

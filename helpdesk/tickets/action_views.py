@@ -21,6 +21,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from helpdesk.accounts.permissions import permission_required
+from helpdesk.i18n.language import current_language
 from helpdesk.tickets import services
 from helpdesk.tickets.actions import perform
 from helpdesk.tickets.errors import (
@@ -35,7 +36,6 @@ from helpdesk.validation import ValidationError
 from helpdesk.web.errors import answering
 from helpdesk.web.forms import seen_version
 from helpdesk.web.htmx import fragment, is_partial_request
-from helpdesk.web.i18n import current_language
 
 # The page's regions: the element id and the partial that draws it.
 REGIONS = {

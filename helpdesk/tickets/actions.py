@@ -10,13 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import Flask, current_app
+
 from helpdesk.accounts.permissions import can
-from helpdesk.committee import services as committee
 from helpdesk.tickets import services
 from helpdesk.tickets.errors import InvalidTransition, TicketNotFound
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.queries import TicketRef, is_referee, open_referral, ticket_access
 from helpdesk.tickets.states import COMMITTEE_ACTIONS, transitions_from
+
+# The decisions a higher domain takes on tickets in one of its statuses (the committee's at
+# "committee"), registered at start-up: the lifecycle routes to them without importing them.
+DECISION_OWNERS = "helpdesk_decision_owners"
 
 _BY_ACTION: dict[str, Callable[..., Ticket]] = {
     "start": services.start,
@@ -32,6 +37,12 @@ _BY_ACTION: dict[str, Callable[..., Ticket]] = {
     "reopen": services.reopen,
     "cancel": services.cancel,
 }
+
+
+def register_decision_owner(app: Flask, status: str, decide: Callable[..., Ticket]) -> None:
+    """``decide(ticket, actor=, expected_version=, decision=, **fields)`` takes approve,
+    reject and defer for tickets in ``status``."""
+    app.extensions.setdefault(DECISION_OWNERS, {})[status] = decide
 
 
 def action_handler(action: str) -> Callable[..., Ticket] | None:
@@ -67,8 +78,8 @@ def perform(ticket: TicketRef, action: str, *, actor: Any, expected_version: int
             **fields: Any) -> Ticket:
     """Run ``action`` through the use case that owns it (fields as that use case names them).
 
-    approve/reject/defer go to the committee when the ticket is at the committee, and to
-    the volunteering decision otherwise.
+    approve/reject/defer go to the domain that owns decisions in the ticket's status (the
+    committee at "committee"), and to the volunteering decision otherwise.
     """
     handler = _BY_ACTION.get(action)
     if handler is not None:
@@ -78,8 +89,9 @@ def perform(ticket: TicketRef, action: str, *, actor: Any, expected_version: int
         raise TicketNotFound()
     if action not in COMMITTEE_ACTIONS:
         raise InvalidTransition(access.ticket.kind, access.ticket.status, action)
-    if access.ticket.status == "committee":
-        return committee.decide(ticket, actor=actor, expected_version=expected_version,
-                                decision=action, **fields)
+    owner = current_app.extensions.get(DECISION_OWNERS, {}).get(access.ticket.status)
+    if owner is not None:
+        return owner(ticket, actor=actor, expected_version=expected_version, decision=action,
+                     **fields)
     return services.decide_application(ticket, actor=actor, expected_version=expected_version,
                                        decision=action, **fields)

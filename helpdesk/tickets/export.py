@@ -20,17 +20,17 @@ from phonenumbers import NumberParseException
 from sqlalchemy import func, select
 
 from helpdesk.accounts.permissions import can
-from helpdesk.admin.audit import record_audit
+from helpdesk.audit.services import record_audit
 from helpdesk.channels.registry import registered_channels
 from helpdesk.contacts.identifiers import national_phone
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.i18n.dates import RIYADH
+from helpdesk.i18n.language import current_language
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.models import Event, Ticket
 from helpdesk.tickets.queue import QueueFilters, queue_clauses, queue_page, without_cursor
 from helpdesk.tickets.vocabulary import KINDS, PRIORITIES, RESOLUTION_CODES, STATUSES
-from helpdesk.web.dates import RIYADH
-from helpdesk.web.i18n import current_language
 
 BATCH_SIZE = 1000
 MAX_ROWS = 100_000

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from helpdesk.accounts.permissions import permission_required
-from helpdesk.channels.intake import (
+from helpdesk.channels.services import active_channel_keys
+from helpdesk.plugin_api.types import Channel
+from helpdesk.tickets.intake import (
     RESERVED_FIELD_NAMES,
     new_intake_token,
     record_staff_intake,
     staff_intake_channels,
 )
-from helpdesk.channels.services import active_channel_keys
-from helpdesk.plugin_api.types import Channel
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.vocabulary import KINDS, PRIORITIES
 from helpdesk.validation import ValidationError

@@ -18,18 +18,18 @@ from helpdesk.accounts.roles import PERMISSIONS
 from helpdesk.committee.queries import ticket_decisions
 from helpdesk.committee.services import DECISION_LABELS
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
-from helpdesk.outbox.services import choose_transport
+from helpdesk.i18n.language import current_language
 from helpdesk.plugin_api.types import Capability
 from helpdesk.tickets.actions import available_actions
 from helpdesk.tickets.attachments import attachment_listing
 from helpdesk.tickets.models import Event, Referral, Ticket
+from helpdesk.tickets.outbox import choose_transport
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.queries import TicketAccess, referral_chain, ticket_tag_names, timeline
 from helpdesk.tickets.queue import other_tickets_of_contact, sla_state
 from helpdesk.tickets.services import riyadh_today
 from helpdesk.tickets.snapshots import snapshot
 from helpdesk.tickets.vocabulary import ACTIONS, CANCEL_REASONS, RESOLUTION_CODES
-from helpdesk.web.i18n import current_language
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -22,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.i18n.dates import RIYADH
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.queries import (
     open_ticket_clause,
@@ -31,9 +33,9 @@ from helpdesk.tickets.queries import (
     visible_tickets_clause,
 )
 from helpdesk.tickets.vocabulary import KINDS, OPEN_STATUSES, PRIORITIES, STATUSES
-from helpdesk.web.dates import RIYADH
 
 PAGE_SIZE = 25
+TEXT_SEARCH = "helpdesk_ticket_text_search"
 MAX_ID = 2**31 - 1
 DUE_SOON = timedelta(hours=24)
 
@@ -202,10 +204,14 @@ def _filter_clauses(filters: QueueFilters) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _search_clause(text: str) -> ColumnElement[bool]:
-    from helpdesk.search.queries import ticket_search_clause
+def register_text_search(app: Flask, clause: Callable[[str], ColumnElement[bool]]) -> None:
+    """The search domain's clause for the queue's search box, handed over at start-up (the
+    search index is built on tickets, so the queue cannot import it)."""
+    app.extensions[TEXT_SEARCH] = clause
 
-    return ticket_search_clause(text)
+
+def _search_clause(text: str) -> ColumnElement[bool]:
+    return current_app.extensions[TEXT_SEARCH](text)
 
 
 # --- keyset cursors --------------------------------------------------------------------

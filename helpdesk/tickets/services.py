@@ -37,8 +37,7 @@ from helpdesk.config import SUPPORTED_LOCALES
 from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
-from helpdesk.outbox.services import queue_message
+from helpdesk.i18n.dates import gregorian_date, hijri_date, to_riyadh
 from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
 from helpdesk.tickets.errors import (
     InvalidTransition,
@@ -46,8 +45,11 @@ from helpdesk.tickets.errors import (
     StaleTicket,
     TicketNotFound,
 )
+from helpdesk.tickets.guards import check_guards
 from helpdesk.tickets.models import Event, Referral, Tag, Ticket, ticket_tags
 from helpdesk.tickets.numbering import allocate_sequence, format_ticket_number
+from helpdesk.tickets.outbox import queue_message
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.queries import (
     TicketAccess,
     TicketRef,
@@ -63,7 +65,6 @@ from helpdesk.tickets.states import (
 )
 from helpdesk.tickets.vocabulary import CANCEL_REASONS, KINDS, PRIORITIES, RESOLUTION_CODES
 from helpdesk.validation import ValidationError
-from helpdesk.web.dates import gregorian_date, hijri_date, to_riyadh
 
 TRACKING_SECRET_BYTES = 24  # 192 random bits
 MAX_TEXT = 10_000           # notes, replies, reasons
@@ -192,9 +193,11 @@ class TicketChange:
             raise PermissionDenied(permission)
 
     def check(self, action: str, *, work: bool = True) -> Transition:
-        """The table's row for ``action`` from the current status, and the right to use it."""
+        """The table's row for ``action`` from the current status, the right to use it, and
+        the consent of the guards other domains registered for it."""
         row = find_transition(self.ticket.kind, self.ticket.status, action)
         self.require(row.permission, work=work)
+        check_guards(action, self.ticket)
         return row
 
     # -- recording ------------------------------------------------------------------
@@ -389,11 +392,8 @@ def information_received(ticket: TicketRef, *, actor: Any, expected_version: int
                          note: str | None = None) -> Ticket:
     """awaiting information → in progress (the resolution clock resumes); a case waits
     while a required checklist item is missing or rejected."""
-    from helpdesk.casework.services import require_nothing_missing  # builds on tickets
-
     with changing(ticket, actor=actor, expected_version=expected_version) as change:
         change.check("information_received")
-        require_nothing_missing(change.ticket)
         change.transition("information_received", body=clean_text(note))
     return change.ticket
 
@@ -505,11 +505,8 @@ def send_to_committee(ticket: TicketRef, *, actor: Any, expected_version: int | 
                       note: str | None = None) -> Ticket:
     """in progress → at the committee, due within the service's decision window; a case
     goes only with the research officer's study recorded."""
-    from helpdesk.casework.services import require_study  # builds on tickets
-
     with changing(ticket, actor=actor, expected_version=expected_version) as change:
         change.check("send_to_committee")
-        require_study(change.ticket)
         due = riyadh_today(change.now) + timedelta(days=committee_window_days(change.ticket))
         change.transition("send_to_committee", body=clean_text(note), decision_due_on=due)
         number = change.ticket.number

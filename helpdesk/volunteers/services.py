@@ -23,18 +23,18 @@ from sqlalchemy import func, select
 from helpdesk.accounts.models import Branch
 from helpdesk.accounts.permissions import can
 from helpdesk.channels.fields import clean_fields
-from helpdesk.channels.intake import (
+from helpdesk.channels.services import active_channel_with
+from helpdesk.db_types import utcnow
+from helpdesk.extensions import db
+from helpdesk.i18n.normalise import to_ascii_digits
+from helpdesk.plugin_api.types import Capability, Channel, InboundMessage
+from helpdesk.tickets.errors import InvalidTransition, PermissionDenied
+from helpdesk.tickets.intake import (
     RESERVED_FIELD_NAMES,
     IntakeResult,
     Person,
     receive_structured,
 )
-from helpdesk.channels.services import active_channel_with
-from helpdesk.db_types import utcnow
-from helpdesk.extensions import db
-from helpdesk.plugin_api.types import Capability, Channel, InboundMessage
-from helpdesk.search.normalise import to_ascii_digits
-from helpdesk.tickets.errors import InvalidTransition, PermissionDenied
 from helpdesk.tickets.services import (
     TicketChange,
     both_dates,

@@ -27,9 +27,9 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.admin.services import get_association
 from helpdesk.extensions import limiter
-from helpdesk.portal.links import tracking_token
 from helpdesk.portal.responses import keep_private as make_private
 from helpdesk.portal.responses import too_many_attempts
+from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.validation import ValidationError
 from helpdesk.volunteers import services
 from helpdesk.volunteers.queries import PAGE_SIZE, QueueFilters, volunteer_queue

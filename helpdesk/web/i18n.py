@@ -11,8 +11,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from helpdesk.config import SUPPORTED_LOCALES
+from helpdesk.i18n import dates
+from helpdesk.i18n.language import current_language
 from helpdesk.tickets.vocabulary import KINDS, PRIORITIES, STATUSES
-from helpdesk.web import dates
 
 LANGUAGE_NAMES = {"ar": "العربية", "en": "English"}
 
@@ -28,10 +29,6 @@ def select_locale() -> str:
     if saved in SUPPORTED_LOCALES:
         return saved
     return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def current_language() -> str:
-    return str(get_locale() or "ar").split("_")[0]
 
 
 def html_lang() -> str:

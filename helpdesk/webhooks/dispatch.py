@@ -4,17 +4,14 @@ Handlers of the unit of work rather than a call in every service: tickets change
 domains (tickets, intake, committee, portal), and every change appends timeline events. Just
 before the COMMIT each new timeline event becomes delivery rows for the active subscriptions
 that asked for its type, in the same transaction and on the ticket's final state (a
-rolled-back change sends nothing, a committed one is never lost). After the commit each
-subscriber's queue is handed to the worker; an enqueue that fails is logged and left to the
-periodic sweep.
+rolled-back change sends nothing, a committed one is never lost). After the commit the
+worker's handler (helpdesk/worker.py) hands each subscriber's queue to the worker.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,22 +29,6 @@ from helpdesk.webhooks.events import (
 from helpdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger(__name__)
-
-
-def enqueue_subscribers(subscription_ids: Iterable[int]) -> None:
-    """Queue one delivery task per subscriber; never raises (the sweep is the safety net)."""
-    from helpdesk.worker import get_worker
-
-    ids = list(dict.fromkeys(subscription_ids))
-    if not ids or not has_app_context():
-        return
-    try:
-        tasks = get_worker(current_app._get_current_object())
-        for subscription_id in ids:
-            tasks.deliver_webhooks(subscription_id)
-    except Exception:
-        log.warning("could not queue webhook deliveries for subscriptions %s; the sweep "
-                    "will send them", ids, exc_info=True)
 
 
 def write_deliveries(session: Session, event_ids: list[int]) -> list[int]:
@@ -86,10 +67,3 @@ def write_deliveries_for(event: TimelineEvent) -> None:
     """Before the commit: the deliveries of one new timeline event."""
     for subscription_id in write_deliveries(db.session(), [event.event_id]):
         record(WebhookDeliveriesQueued(subscription_id=subscription_id))
-
-
-def queue_deliveries(event: WebhookDeliveriesQueued) -> None:
-    """After the commit: the subscriber's queue goes to the worker."""
-    enqueue_subscribers([event.subscription_id])
-
-

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from helpdesk.accounts.permissions import can
-from helpdesk.admin.audit import record_audit
+from helpdesk.audit.services import record_audit
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.tickets.errors import PermissionDenied
@@ -124,11 +124,9 @@ def set_active(subscription: WebhookSubscription, active: bool, *, actor: Any
         subscription.updated_at = utcnow()
         record_audit(actor, "webhook.activated" if active else "webhook.deactivated",
                      "webhook_subscription", subscription.id)
+        if active:  # what waited while it was inactive goes to the worker
+            record(WebhookDeliveriesQueued(subscription_id=subscription.id))
         db.session.commit()
-        if active:
-            from helpdesk.webhooks.dispatch import enqueue_subscribers
-
-            enqueue_subscribers([subscription.id])
     return subscription
 
 
@@ -166,10 +164,8 @@ def retry_delivery(delivery: WebhookDelivery, *, actor: Any) -> WebhookDelivery:
     delivery.attempts = 0
     delivery.next_attempt_at = None
     record_audit(actor, "webhook.delivery_retried", "webhook_delivery", delivery.id)
+    record(WebhookDeliveriesQueued(subscription_id=delivery.subscription_id))
     db.session.commit()
-    from helpdesk.webhooks.dispatch import enqueue_subscribers
-
-    enqueue_subscribers([delivery.subscription_id])
     return delivery
 
 

@@ -89,8 +89,8 @@ def _receipts(server, number: str) -> list:
     from sqlalchemy import select
 
     from helpdesk.extensions import db
-    from helpdesk.outbox.models import OutboxMessage
     from helpdesk.tickets.models import Ticket
+    from helpdesk.tickets.outbox_models import OutboxMessage
 
     with server.app.app_context():
         return list(db.session.execute(

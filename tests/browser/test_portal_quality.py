@@ -25,9 +25,9 @@ def tickets(live_server) -> dict[str, str]:
     from helpdesk.accounts.services import create_user
     from helpdesk.contacts.models import Contact
     from helpdesk.extensions import db
-    from helpdesk.portal.links import tracking_token
     from helpdesk.services_catalog.services import create_service
     from helpdesk.tickets import services
+    from helpdesk.tickets.tracking_links import tracking_token
     from tests.conftest import PASSWORD
 
     with live_server.app.app_context():

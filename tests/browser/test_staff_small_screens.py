@@ -31,8 +31,8 @@ def desk(live_server) -> Desk:
     from helpdesk.accounts.models import User
     from helpdesk.contacts.models import Contact
     from helpdesk.extensions import db
-    from helpdesk.portal.links import tracking_token
     from helpdesk.tickets.services import assign, open_ticket
+    from helpdesk.tickets.tracking_links import tracking_token
 
     admin = live_server.create_user("admin", "admin@example.org", "مدير النظام")
     agent = live_server.create_user("agent", "reem@example.org", AGENT_NAME)

@@ -98,8 +98,8 @@ def missing_information_messages(live_server, number: str) -> list[tuple[str, st
     from sqlalchemy import select
 
     from helpdesk.extensions import db
-    from helpdesk.outbox.models import OutboxMessage
     from helpdesk.tickets.models import Ticket
+    from helpdesk.tickets.outbox_models import OutboxMessage
 
     with live_server.app.app_context():
         rows = db.session.execute(

@@ -22,7 +22,6 @@ from helpdesk.casework import services as casework
 from helpdesk.committee.services import decide, open_sitting
 from helpdesk.contacts.models import Contact
 from helpdesk.extensions import db
-from helpdesk.portal.links import tracking_token
 from helpdesk.portal.services import add_reply, rate_service
 from helpdesk.portal.submission import new_form_stamp
 from helpdesk.services_catalog.services import create_service
@@ -30,6 +29,7 @@ from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.queue import SAVED_VIEWS
 from helpdesk.tickets.services import open_ticket, riyadh_today
+from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.volunteers import services as volunteers
 from helpdesk.volunteers.models import VolunteerProfile
 from helpdesk.webhooks.services import create_subscription, send_ping

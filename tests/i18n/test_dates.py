@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from flask import render_template_string
 
-from helpdesk.web import dates
+from helpdesk.i18n import dates
 
 NOV_23 = date(2026, 11, 23)
 # 22:30 UTC on 23 November is 01:30 on 24 November in Riyadh (UTC+3).

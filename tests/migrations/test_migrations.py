@@ -12,8 +12,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from helpdesk import create_app
-from helpdesk.database import include_in_autogenerate
 from helpdesk.extensions import db
+from helpdesk.search.index import include_in_autogenerate
 from tests.conftest import POSTGRES_SERVER_URL, base_config, require_postgres
 
 SCRATCH_DATABASE = f"sila_migrations_{os.getpid()}"

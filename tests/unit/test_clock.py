@@ -9,9 +9,9 @@ import pytest
 
 from helpdesk import clock
 from helpdesk.db_types import utcnow
+from helpdesk.i18n.dates import relative_time
 from helpdesk.services_catalog.rules import ELIGIBLE, NOT_ELIGIBLE, evaluate
 from helpdesk.services_catalog.schema import parse_definition
-from helpdesk.web.dates import relative_time
 
 
 def test_utcnow_is_the_wall_clock_outside_a_simulation():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpdesk.search.normalise import (
+from helpdesk.i18n.normalise import (
     normalise,
     search_document,
     to_ascii_digits,

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from helpdesk.accounts.models import User
-from helpdesk.admin.models import Association, AuditEntry
+from helpdesk.admin.models import Association
+from helpdesk.audit.models import AuditEntry
 from helpdesk.channels.services import is_channel_active
 from helpdesk.extensions import db
 

@@ -12,9 +12,9 @@ from helpdesk.applications.models import ApplicationDraft, DraftDocument
 from helpdesk.casework.models import Case, ChecklistItem, Declaration
 from helpdesk.contacts.models import Contact
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.services_catalog.services import create_service
 from helpdesk.tickets.models import Attachment, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 
 PDF = b"%PDF-1.7\n% a scanned lease\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452")

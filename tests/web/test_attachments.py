@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db
 from helpdesk.portal import services as portal
-from helpdesk.portal.links import tracking_token
 from helpdesk.tickets.models import Attachment, Event, Ticket
+from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.uploads import CheckedUpload, store_checked
 from helpdesk.web.downloads import content_disposition
 from tests.web.crew import Crew

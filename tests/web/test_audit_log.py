@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from helpdesk.admin.audit import record_audit
 from helpdesk.admin.audit_log import AuditFilters, audit_page
+from helpdesk.audit.services import record_audit
 from helpdesk.contacts.services import reveal_national_id
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db

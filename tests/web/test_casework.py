@@ -14,13 +14,13 @@ from helpdesk.casework import services as casework
 from helpdesk.casework.models import CaseStudy, ChecklistItem
 from helpdesk.committee.services import decide
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
-from helpdesk.portal.links import tracking_token
 from helpdesk.portal.services import add_reply
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.errors import InvalidTransition, TicketNotFound
 from helpdesk.tickets.models import Attachment, Event, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
+from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.validation import ValidationError
 from tests.web.crew import HTMX, Crew, status_of, version_of
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.accounts.services import create_user
-from helpdesk.admin.models import AuditEntry
+from helpdesk.audit.models import AuditEntry
 from helpdesk.channels.models import ChannelConfig
 from helpdesk.channels.services import effective_settings
 from helpdesk.extensions import db

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from helpdesk.committee.models import CommitteeDecision, CommitteeSitting
 from helpdesk.committee.services import open_sitting
 from helpdesk.extensions import db
+from helpdesk.i18n.dates import gregorian_date, hijri_date
 from helpdesk.tickets import services
 from helpdesk.tickets.services import riyadh_today
-from helpdesk.web.dates import gregorian_date, hijri_date
 from tests.web.crew import HTMX, Crew, status_of, version_of
 
 

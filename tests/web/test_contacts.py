@@ -6,14 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from helpdesk.accounts.models import Team
-from helpdesk.admin.models import AuditEntry
+from helpdesk.audit.models import AuditEntry
 from helpdesk.contacts.models import Contact
-from helpdesk.contacts.services import (
-    find_or_create_contact,
-    merge_contacts,
-    reveal_national_id,
-)
+from helpdesk.contacts.services import find_or_create_contact, reveal_national_id
 from helpdesk.extensions import db
+from helpdesk.tickets.contact_merge import merge_contacts
 from helpdesk.tickets.models import Event, Ticket
 from helpdesk.validation import ValidationError
 

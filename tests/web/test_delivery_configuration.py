@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from helpdesk.channels.models import ChannelConfig
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.tickets.models import Event
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.worker import close_worker
 from tests.support.worker import running_worker, wait_for
 from tests.web.test_outbox_delivery import send_reply

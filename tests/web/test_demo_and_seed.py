@@ -17,13 +17,13 @@ from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
 from helpdesk.devdata.paths import PATHS, path_statuses
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.search.index import TICKETS
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.search.queries import matching_ids_subquery, query_terms
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Event, Rating, Referral, Ticket, TicketSequence
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.states import find_transition
 from helpdesk.tickets.vocabulary import STATUSES
 from tests.plugins.test_engine import BUILT_IN

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.plugin_api.hookspecs import hookimpl
 from helpdesk.portal.services import add_reply
 from helpdesk.tickets import services
@@ -25,6 +24,7 @@ from helpdesk.tickets.events import (
     TicketTransitioned,
 )
 from helpdesk.tickets.models import Attachment, Event, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.unit_of_work import Phase, event_handlers
 from helpdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 from helpdesk.worker import get_worker

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, select
 
 from helpdesk.accounts.models import Team
-from helpdesk.admin.models import AuditEntry
+from helpdesk.audit.models import AuditEntry
 from helpdesk.extensions import db
 from helpdesk.tickets import services
 from helpdesk.tickets.export import AUDIT_ACTION, safe_cell

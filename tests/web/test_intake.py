@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import event, func, select, update
 
 from helpdesk.accounts.models import Branch
-from helpdesk.channels.intake import RESERVED_FIELD_NAMES, receive
 from helpdesk.channels.services import set_channel_active
 from helpdesk.extensions import db
 from helpdesk.plugin_api import InboundMessage
+from helpdesk.tickets.intake import RESERVED_FIELD_NAMES, receive
 from helpdesk.tickets.models import Event, ExternalRef, Ticket
 from tests.plugins.fixtures import with_blueprint
 from tests.support.threads import run_in_threads

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.plugin_api.types import Capability
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.services import reply
 from helpdesk.worker import close_worker
 from tests.support.fake_sms_gateway import FakeSmsGateway

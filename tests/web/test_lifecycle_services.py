@@ -17,7 +17,6 @@ from helpdesk.committee.models import CommitteeDecision
 from helpdesk.committee.services import AgendaDecision, decide, decide_in_sitting, open_sitting
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.plugin_api.hookspecs import hookimpl
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets import services
@@ -29,6 +28,7 @@ from helpdesk.tickets.errors import (
     TicketNotFound,
 )
 from helpdesk.tickets.models import Event, Referral, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.queries import referral_chain, ticket_tag_names
 from helpdesk.tickets.states import FULL_PATH, TRANSITIONS, VOLUNTEERING
 from helpdesk.tickets.vocabulary import STATUSES

@@ -26,12 +26,12 @@ from helpdesk.outbox.delivery import (
     record,
     retry_delay,
 )
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.outbox.senders.sms import HttpSmsGateway
-from helpdesk.outbox.services import queue_message
 from helpdesk.plugin_api.types import DeliveryResult
 from helpdesk.sla.breaches import record_sla_breaches
 from helpdesk.tickets.models import Event
+from helpdesk.tickets.outbox import queue_message
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.services import open_ticket
 from helpdesk.worker import close_worker, get_worker
 from tests.support.fake_sms_gateway import FakeSmsGateway

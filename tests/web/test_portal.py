@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from helpdesk.extensions import db, limiter
 from helpdesk.portal import services as portal
-from helpdesk.portal.links import SALT, ticket_for_token, tracking_token
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.errors import PermissionDenied, TicketNotFound
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
+from helpdesk.tickets.tracking_links import SALT, ticket_for_token, tracking_token
 from tests.support.pages import without_csrf_tokens
 
 PDF = b"%PDF-1.7\n% a scanned salary certificate\n"

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from helpdesk.channels.models import IntakeFailure
 from helpdesk.extensions import db, limiter
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.portal.submission import new_form_stamp
 from helpdesk.tickets.models import Attachment, Event, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 
 PDF = b"%PDF-1.7\n% a rental contract\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from helpdesk.accounts.models import Team
-from helpdesk.contacts.services import find_or_create_contact, merge_contacts
+from helpdesk.contacts.services import find_or_create_contact
 from helpdesk.extensions import db
 from helpdesk.search import queries
 from helpdesk.search.index import (
@@ -22,6 +22,7 @@ from helpdesk.search.queries import (
     search_tickets,
     ticket_search_clause,
 )
+from helpdesk.tickets.contact_merge import merge_contacts
 from helpdesk.tickets.models import Event, Ticket
 from helpdesk.tickets.services import open_ticket_in_transaction
 

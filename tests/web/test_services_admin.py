@@ -9,7 +9,7 @@ from io import BytesIO
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from helpdesk.admin.models import AuditEntry
+from helpdesk.audit.models import AuditEntry
 from helpdesk.extensions import db
 from helpdesk.services_catalog.models import Service
 from helpdesk.services_catalog.services import check_documents, create_service

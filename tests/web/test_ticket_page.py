@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from helpdesk.accounts.roles import ROLES
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.tickets import services
 from helpdesk.tickets.errors import StaleTicket
 from helpdesk.tickets.models import Event, Referral, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.page import EVENT_LABELS, event_label
 from helpdesk.tickets.queries import ticket_tag_names
 from tests.web.authz.tickets_actions import EXPECTATIONS

@@ -10,10 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from helpdesk.accounts.models import Branch
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OutboxMessage
 from helpdesk.tickets import services as ticket_services
 from helpdesk.tickets.errors import PermissionDenied
 from helpdesk.tickets.models import Event, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 from helpdesk.tickets.services import riyadh_today
 from helpdesk.validation import ValidationError
 from helpdesk.volunteers import services

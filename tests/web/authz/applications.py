@@ -37,8 +37,8 @@ def a_draft(app):
 
 
 def a_receipt(app):
-    from helpdesk.portal.links import tracking_token
     from helpdesk.tickets.services import open_ticket
+    from helpdesk.tickets.tracking_links import tracking_token
 
     ticket = open_ticket(channel_key="help_requests", kind="support_request",
                          subject="طلب المصفوفة")

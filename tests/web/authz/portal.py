@@ -5,8 +5,8 @@ from tests.web.authz.rules import PUBLIC, Rule
 
 def _tracked_ticket(app):
     """A ticket and a valid tracking link for it (a new ticket per role is harmless)."""
-    from helpdesk.portal.links import tracking_token
     from helpdesk.tickets.services import open_ticket
+    from helpdesk.tickets.tracking_links import tracking_token
 
     ticket = open_ticket(channel_key="phone", kind="inquiry", subject="تتبع المصفوفة")
     return {"token": tracking_token(ticket)}
@@ -15,8 +15,8 @@ def _tracked_ticket(app):
 def _tracked_file(app):
     """A file the person sent with their request, and the tracking link's token."""
     from helpdesk.extensions import db
-    from helpdesk.portal.links import ticket_for_token
     from helpdesk.tickets.models import Attachment, Event
+    from helpdesk.tickets.tracking_links import ticket_for_token
     from helpdesk.uploads import CheckedUpload, store_checked
 
     token = _tracked_ticket(app)

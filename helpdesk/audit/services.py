@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import has_request_context, request
 
-from helpdesk.admin.models import AuditEntry
+from helpdesk.audit.models import AuditEntry
 from helpdesk.extensions import db
 
 # How a secret appears in before/after: whether it was set or changed, never its value.

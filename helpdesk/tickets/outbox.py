@@ -1,4 +1,7 @@
-"""Writing messages to the outbox inside the caller's transaction (never committing)."""
+"""Writing messages to the outbox inside the caller's transaction (never committing).
+
+Part of the tickets layer: every answer to a person is queued with the change that makes it;
+the outbox domain (helpdesk/outbox) delivers what is queued here."""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ from flask import current_app
 
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.outbox.models import OUTBOX_PURPOSES, TRANSPORTS, OutboxMessage
 from helpdesk.plugin_api.types import Capability
 from helpdesk.tickets.events import MessageQueued
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.outbox_models import OUTBOX_PURPOSES, TRANSPORTS, OutboxMessage
 from helpdesk.tickets.unit_of_work import record
 
 

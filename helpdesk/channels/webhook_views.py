@@ -14,11 +14,11 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from helpdesk.channels.failures import record_failure
-from helpdesk.channels.intake import receive
 from helpdesk.channels.registry import get_channel
 from helpdesk.channels.services import effective_settings, is_channel_active
 from helpdesk.extensions import csrf, limiter
 from helpdesk.plugin_api.types import Capability, Channel, InboundMessage, WebhookRejected
+from helpdesk.tickets.intake import receive
 
 log = logging.getLogger(__name__)
 

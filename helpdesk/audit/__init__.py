@@ -1,0 +1,1 @@
+"""The audit log: who changed what outside tickets, and who looked at what is private."""

@@ -1,0 +1,1 @@
+"""Language and dates for people: the reader's language, Hijri and Gregorian, Arabic text."""
