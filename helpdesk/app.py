@@ -152,6 +152,7 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.admin.views import bp as admin_bp
     from helpdesk.api.openapi import bp as api_docs_bp
     from helpdesk.api.views import bp as api_bp
+    from helpdesk.api.views import http_error
     from helpdesk.applications.views import bp as applications_bp
     from helpdesk.casework.views import bp as casework_bp
     from helpdesk.channels.views import bp as channels_bp
@@ -159,11 +160,17 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.committee.views import bp as committee_bp
     from helpdesk.contacts.views import bp as contacts_bp
     from helpdesk.outbox.views import bp as dev_inbox_bp
-    from helpdesk.portal.views import bp as portal_bp
+    from helpdesk.portal import attachment_views as _portal_downloads  # noqa: F401
+    from helpdesk.portal import views as _portal_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.portal.blueprint import bp as portal_bp
     from helpdesk.search.views import bp as search_bp
     from helpdesk.services_catalog.views import bp as services_bp
+    from helpdesk.tickets import action_views as _actions  # noqa: F401
+    from helpdesk.tickets import attachment_views as _attachments  # noqa: F401
+    from helpdesk.tickets import export_views as _export  # noqa: F401
+    from helpdesk.tickets import views as _ticket_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.tickets.blueprint import bp as tickets_bp
     from helpdesk.tickets.intake_views import bp as intake_bp
-    from helpdesk.tickets.views import bp as tickets_bp
     from helpdesk.volunteers.views import bp as volunteers_bp
     from helpdesk.web.assets import bp as assets_bp
     from helpdesk.web.errors import register_error_handlers
@@ -184,7 +191,7 @@ def configure_blueprints(app: Flask) -> None:
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")
-    register_error_handlers(app)
+    register_error_handlers(app, api_error=http_error)
 
 
 CONTENT_SECURITY_POLICY = (

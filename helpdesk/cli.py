@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from helpdesk.accounts.roles import ROLES
+from helpdesk.accounts.services import create_user, find_user_by_email
+from helpdesk.api.services import create_token
+from helpdesk.channels.registry import plugin_registry
+from helpdesk.channels.services import channel_statuses
 from helpdesk.devdata.demo import demo_command
 from helpdesk.devdata.seed import seed_command
 from helpdesk.validation import ValidationError
+from helpdesk.worker import create_consumer
 
 helpdesk_cli = AppGroup("helpdesk", help="Sila administration commands.")
 helpdesk_cli.add_command(demo_command)
@@ -23,8 +30,6 @@ helpdesk_cli.add_command(seed_command)
               confirmation_prompt=True)
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create a staff user."""
-    from helpdesk.accounts.services import create_user
-
     try:
         user = create_user(email=email, name=name, role=role, password=password)
     except ValidationError as exc:
@@ -37,11 +42,6 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
 @helpdesk_cli.command("channels")
 def channels_command() -> None:
     """List every registered channel: key, Arabic name, plugin, active or not."""
-    from flask_babel import force_locale
-
-    from helpdesk.channels.registry import plugin_registry
-    from helpdesk.channels.services import channel_statuses
-
     with force_locale("ar"):
         rows = [(s.key, str(s.channel.meta.label), s.plugin, "active" if s.active else "inactive")
                 for s in channel_statuses()]
@@ -59,10 +59,6 @@ def channels_command() -> None:
               help="Also run the periodic tasks (outbox sweep, SLA check) from this worker.")
 def worker_command(workers: int, periodic: bool) -> None:
     """Run the background worker: outbox delivery and periodic checks, until interrupted."""
-    from flask import current_app
-
-    from helpdesk.worker import create_consumer
-
     app = current_app._get_current_object()
     consumer = create_consumer(app, workers=workers, periodic=periodic)
     storage = "redis" if app.config.get("REDIS_URL") else "sqlite"
@@ -79,9 +75,6 @@ def worker_command(workers: int, periodic: bool) -> None:
               help="What the token is for (the system that will use it).")
 def create_token_command(email: str, scopes: str, name: str) -> None:
     """Create an API token; the secret is printed once and never stored."""
-    from helpdesk.accounts.services import find_user_by_email
-    from helpdesk.api.services import create_token
-
     user = find_user_by_email(email)
     if user is None:
         click.echo(f"no user with the e-mail {email}", err=True)

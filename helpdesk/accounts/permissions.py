@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import current_user
 
 from helpdesk.accounts.roles import PERMISSIONS
+from helpdesk.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,8 +28,6 @@ def permission_required(permission: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                from helpdesk.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not can(current_user, permission):
                 abort(403)

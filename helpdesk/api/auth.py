@@ -12,8 +12,8 @@ from flask import request
 from flask_babel import gettext as _
 
 from helpdesk.accounts.models import User
+from helpdesk.api.errors import ApiError
 from helpdesk.api.models import ApiToken
-from helpdesk.api.operations import ApiError
 from helpdesk.api.services import authenticate
 
 

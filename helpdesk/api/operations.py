@@ -14,18 +14,11 @@ from flask import Blueprint, current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from helpdesk.api.auth import require_token
+from helpdesk.api.errors import ApiError
 from helpdesk.api.schema import Array, Integer, Object, Schema, SchemaError
+from helpdesk.api.services import prefix_of
 from helpdesk.config import SUPPORTED_LOCALES
-
-
-class ApiError(Exception):
-    """An answer in the one error shape: ``{"error": {"code", "message", "fields"}}``."""
-
-    def __init__(self, status: int, code: str, message: str,
-                 fields: Mapping[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.fields = dict(fields or {})
 
 
 def request_language() -> str:
@@ -150,8 +143,6 @@ def operation(bp: Blueprint, method: str, rule: str, *, summary: str, scope: str
 
         @wraps(view)
         def wrapped(**url_args: Any) -> Any:
-            from helpdesk.api.auth import require_token
-
             with force_locale(request_language()):
                 caller = require_token(scope) if authenticate else None
                 _check_query(parameters)
@@ -176,8 +167,6 @@ def api_limit() -> str:
 
 def token_rate_key() -> str:
     """Per token: the secret's public prefix (no database read); else the address."""
-    from helpdesk.api.services import prefix_of
-
     header = request.headers.get("Authorization", "")
     scheme, _sep, secret = header.partition(" ")
     prefix = prefix_of(secret.strip()) if scheme.lower() == "bearer" else None

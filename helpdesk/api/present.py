@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from helpdesk.contacts.identifiers import mask_national_id
 from helpdesk.contacts.models import Contact
+from helpdesk.portal.services import attachments_by_event, public_timeline
+from helpdesk.portal.texts import STATUS_TEXTS
 from helpdesk.tickets.models import Event, Ticket
 
 
@@ -64,9 +66,6 @@ PUBLIC_EVENT_LABELS = {
 def tracked_ticket(ticket: Ticket) -> dict[str, Any]:
     """Only what the portal's page shows the person: status, next step, the expected
     decision date, the public timeline."""
-    from helpdesk.portal.services import attachments_by_event, public_timeline
-    from helpdesk.portal.texts import STATUS_TEXTS
-
     label, next_step = STATUS_TEXTS.get(ticket.status, (ticket.status, ""))
     files = attachments_by_event(ticket)
     due = ticket.decision_due_on if ticket.status not in ("closed", "cancelled") else None

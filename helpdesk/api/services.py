@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import io
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -10,15 +13,24 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from werkzeug.datastructures import FileStorage
 
 from helpdesk.accounts.models import User
 from helpdesk.accounts.permissions import can
 from helpdesk.api.models import ApiToken
+from helpdesk.channels.registry import get_channel
+from helpdesk.channels.services import is_channel_active
 from helpdesk.contacts.models import Contact
+from helpdesk.contacts.services import find_or_create_contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.plugin_api.types import InboundMessage
+from helpdesk.portal.services import check_document, document_max_bytes
+from helpdesk.services_catalog.services import get_active_service
 from helpdesk.tickets.errors import PermissionDenied
-from helpdesk.tickets.intake import IntakeResult
+from helpdesk.tickets.intake import IntakeResult, Person, receive_structured
+from helpdesk.tickets.models import Attachment, Event
+from helpdesk.uploads import store_checked
 from helpdesk.validation import ValidationError
 
 SCOPES = ("tickets:read", "tickets:write", "contacts:read", "contacts:write", "catalog:read")
@@ -112,14 +124,6 @@ MAX_ATTACHMENTS = 5
 def check_attachments(items: Any) -> list[Any]:
     """Decode and check the base64 attachments as the portal checks its uploads (type by
     content, size); ValidationError keyed ``attachments[i].<field>``."""
-    import base64
-    import binascii
-    import io
-
-    from werkzeug.datastructures import FileStorage
-
-    from helpdesk.portal.services import check_document, document_max_bytes
-
     checked, errors = [], {}
     limit = document_max_bytes()
     for index, item in enumerate(items or ()):
@@ -154,9 +158,6 @@ def check_attachments(items: Any) -> list[Any]:
 def _attach(uploads: list[Any], user: User):
     """on_created for the intake: store the files and attach them to the ticket's first
     event, in the intake's transaction."""
-    from helpdesk.tickets.models import Attachment, Event
-    from helpdesk.uploads import store_checked
-
     def attach(ticket: Any) -> None:
         if not uploads:
             return
@@ -183,12 +184,6 @@ def create_ticket(user: User, data: Mapping[str, Any], *,
                   idempotency_key: str | None = None) -> IntakeResult:
     """Open a ticket on an active channel as ``user``; a repeat of the same external id
     (or idempotency key) returns the first ticket and writes nothing."""
-    from helpdesk.channels.registry import get_channel
-    from helpdesk.channels.services import is_channel_active
-    from helpdesk.plugin_api.types import InboundMessage
-    from helpdesk.services_catalog.services import get_active_service
-    from helpdesk.tickets.intake import Person, receive_structured
-
     if not can(user, "tickets.create"):
         raise PermissionDenied("tickets.create")
     errors: dict[str, str] = {}
@@ -233,8 +228,6 @@ def create_ticket(user: User, data: Mapping[str, Any], *,
 
 def save_contact(user: User, data: Mapping[str, Any]) -> Contact:
     """Find the person in the registry, or register them (matched on ID, then phone)."""
-    from helpdesk.contacts.services import find_or_create_contact
-
     if not can(user, "tickets.create"):
         raise PermissionDenied("tickets.create")
     return find_or_create_contact(name=data.get("name"), national_id=data.get("national_id"),

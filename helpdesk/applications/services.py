@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
+from helpdesk.applications.models import ApplicationDraft, DraftDocument
 from helpdesk.casework.eligibility import check_eligibility
 from helpdesk.casework.services import (
     DeclarationInput,
@@ -30,7 +31,7 @@ from helpdesk.casework.services import (
     open_case,
 )
 from helpdesk.channels.services import active_channel_with
-from helpdesk.contacts.identifiers import InvalidIdentifier, is_mobile
+from helpdesk.contacts.identifiers import InvalidIdentifier, is_mobile, national_phone
 from helpdesk.contacts.models import Contact
 from helpdesk.contacts.services import clean_identifiers, find_or_create_contact
 from helpdesk.db_types import utcnow
@@ -102,8 +103,6 @@ def new_draft(service: Service, *, answers: Mapping[str, Any] | None = None,
               owner: Any = None, contact: Contact | None = None) -> Any:
     """A new draft for ``service``, optionally pre-filled (from the eligibility page or a
     contact staff picked); committed."""
-    from helpdesk.applications.models import ApplicationDraft
-
     now = utcnow()
     values = _read_inputs(service, answers or {}) if answers else {}
     if contact is not None:
@@ -119,8 +118,6 @@ def new_draft(service: Service, *, answers: Mapping[str, Any] | None = None,
 
 
 def _contact_inputs(contact: Contact) -> dict[str, str]:
-    from helpdesk.contacts.identifiers import national_phone
-
     return {"applicant-name": contact.name or "",
             "applicant-national_id": contact.national_id or "",
             "applicant-phone": national_phone(contact.phone) if contact.phone else ""}
@@ -129,8 +126,6 @@ def _contact_inputs(contact: Contact) -> dict[str, str]:
 def get_draft(token: Any, service: Service, *, viewer: Any = None) -> Any:
     """The live draft with this token for this service, or None (unknown, expired, for
     another service, or a staff member's draft seen by anyone else)."""
-    from helpdesk.applications.models import ApplicationDraft
-
     if not isinstance(token, str) or not 16 <= len(token) <= 64:
         return None
     draft = db.session.scalar(select(ApplicationDraft)
@@ -167,8 +162,6 @@ def _store_document(draft: Any, document: DocumentDef, upload: FileStorage
                     ) -> str | None:
     """Check and store one upload into the draft, replacing the one it had for this
     document; the refusal's message, or None when it was kept."""
-    from helpdesk.applications.models import DraftDocument
-
     checked, errors = check_documents(draft.service, {document.key: upload})
     if document.key not in checked:
         return errors.get(document.key) or _("This file could not be read.")
@@ -182,8 +175,6 @@ def _store_document(draft: Any, document: DocumentDef, upload: FileStorage
 
 
 def _discard(draft: Any, key: str) -> None:
-    from helpdesk.applications.models import DraftDocument
-
     old = db.session.scalar(select(DraftDocument).where(DraftDocument.draft_id == draft.id,
                                                         DraftDocument.document_key == key))
     if old is not None:
@@ -258,8 +249,6 @@ def verdict_for(service: Service, values: Mapping[str, Any],
 
 def purge_expired_drafts(now: datetime | None = None) -> int:
     """Delete expired drafts and their files; returns how many went."""
-    from helpdesk.applications.models import ApplicationDraft, DraftDocument
-
     now = now or utcnow()
     expired = list(db.session.scalars(select(ApplicationDraft)
                                       .where(ApplicationDraft.expires_at <= now)))

@@ -41,6 +41,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import NullPool
 
+from helpdesk.channels.registry import registered_channels
 from helpdesk.contacts.models import Contact
 from helpdesk.database import configure_sqlite
 from helpdesk.db_types import UTCDateTime, utcnow
@@ -450,8 +451,6 @@ class TicketFactory:
     def __init__(self, rng: random.Random, org: Organisation, now: datetime,
                  contact_ids: list[int], contact_branches: list[int | None],
                  contact_names: list[str], next_ids: dict[str, int]):
-        from helpdesk.channels.registry import registered_channels
-
         self.rng = rng
         self.now = now
         self.contact_ids = contact_ids

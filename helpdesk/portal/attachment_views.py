@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, request
 from flask.typing import ResponseReturnValue
 
-from helpdesk.portal.views import bp
+from helpdesk.portal.blueprint import bp
 from helpdesk.tickets.attachments import person_attachment
 from helpdesk.tickets.tracking_links import ticket_for_token
 from helpdesk.web.downloads import send_attachment

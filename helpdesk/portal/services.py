@@ -24,6 +24,7 @@ from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.normalise import to_ascii_digits
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
+from helpdesk.tickets.queries import timeline
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
 from helpdesk.tickets.states import TERMINAL_STATUSES
 from helpdesk.uploads import UploadRejected, check_upload, store_checked
@@ -72,8 +73,6 @@ def find_tracked_ticket(number: Any, phone: Any) -> Ticket | None:
 
 
 def public_timeline(ticket: Ticket) -> list[Event]:
-    from helpdesk.tickets.queries import timeline
-
     return timeline(ticket, include_internal=False)
 
 

@@ -7,7 +7,6 @@ with the phone it was filed with, or by a signed link; both lead to /t/<token>.
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -26,6 +25,7 @@ from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.extensions import limiter
 from helpdesk.i18n.language import current_language
 from helpdesk.portal import services, submission
+from helpdesk.portal.blueprint import bp
 from helpdesk.portal.lookup_limits import limit_failed_lookups
 from helpdesk.portal.reach import ReachTile, reach_tiles
 from helpdesk.portal.responses import keep_private as make_private
@@ -37,8 +37,6 @@ from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.tracking_links import ticket_for_token, tracking_token
 from helpdesk.tickets.vocabulary import KINDS
 from helpdesk.validation import ValidationError
-
-bp = Blueprint("portal", __name__)
 
 # The seven steps of the beneficiary relations procedure, as the policy lists them.
 PROCEDURE_STEPS = (
@@ -337,6 +335,3 @@ def received(token: str) -> ResponseReturnValue:
         tracking_url=url_for("portal.ticket", token=token, _external=True),
         masked_phone=submission.masked_phone(phone), **_common())
 
-
-# The person's downloads join this blueprint.
-from helpdesk.portal import attachment_views  # noqa: E402,F401

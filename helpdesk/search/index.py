@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, text
+from sqlalchemy import Connection, Table, event, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -132,6 +132,22 @@ def drop_search_ddl(connection: Connection, tables: Iterable[str] | None = None)
             connection.execute(text(f"DROP INDEX IF EXISTS {index.vector_index}"))
             connection.execute(text(
                 f"ALTER TABLE IF EXISTS {index.docs.name} DROP COLUMN IF EXISTS {VECTOR_COLUMN}"))
+
+
+# The database's own full-text machinery follows its document table: created right after it
+# (db.create_all, tests) and dropped right before it. Migrations call the same functions.
+# Registered here, where the DDL is, when the app (or a migration) imports the index.
+def _after_create(target, connection, **kw):
+    install_search_ddl(connection, tables=[target.name])
+
+
+def _before_drop(target, connection, **kw):
+    drop_search_ddl(connection, tables=[target.name])
+
+
+for _table in (TicketSearchDocument.__table__, ContactSearchDocument.__table__):
+    event.listen(_table, "after_create", _after_create)
+    event.listen(_table, "before_drop", _before_drop)
 
 
 def is_search_object(name: str | None, type_: str | None = None) -> bool:

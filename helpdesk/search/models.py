@@ -7,7 +7,7 @@ an FTS5 table on SQLite, a generated tsvector column with a GIN index on Postgre
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Text, event
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpdesk.extensions import db
@@ -32,22 +32,3 @@ class ContactSearchDocument(db.Model):
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     document: Mapped[str] = mapped_column(Text, default="")
-
-
-# The database's own full-text machinery follows its document table: created right after it
-# (db.create_all, tests) and dropped right before it. Migrations call the same functions.
-def _after_create(target, connection, **kw):
-    from helpdesk.search.index import install_search_ddl
-
-    install_search_ddl(connection, tables=[target.name])
-
-
-def _before_drop(target, connection, **kw):
-    from helpdesk.search.index import drop_search_ddl
-
-    drop_search_ddl(connection, tables=[target.name])
-
-
-for _table in (TicketSearchDocument.__table__, ContactSearchDocument.__table__):
-    event.listen(_table, "after_create", _after_create)
-    event.listen(_table, "before_drop", _before_drop)

@@ -24,13 +24,14 @@ from helpdesk.accounts.permissions import permission_required
 from helpdesk.i18n.language import current_language
 from helpdesk.tickets import services
 from helpdesk.tickets.actions import perform
+from helpdesk.tickets.blueprint import bp
 from helpdesk.tickets.errors import (
     TicketError,
 )
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ACTION_FIELDS, PANEL_FORMS, bulk_choices, ticket_page_context
 from helpdesk.tickets.queries import ticket_access
-from helpdesk.tickets.views import bp, filter_choices, queue_context
+from helpdesk.tickets.views import filter_choices, queue_context
 from helpdesk.tickets.vocabulary import PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
 from helpdesk.web.errors import answering

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.tickets.attachments import staff_attachment
-from helpdesk.tickets.views import bp
+from helpdesk.tickets.blueprint import bp
 from helpdesk.web.downloads import send_attachment
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+
+from helpdesk.tickets.vocabulary import STATUSES
+
 
 def _(message: str, **variables: Any) -> str:
-    from flask_babel import gettext
-
     return gettext(message, **variables)
 
 
@@ -36,8 +38,6 @@ class InvalidTransition(TicketError):
 
     @property
     def message(self) -> str:
-        from helpdesk.tickets.vocabulary import STATUSES
-
         return _("This action is not available while the ticket is “%(status)s”.",
                         status=str(STATUSES.get(self.status, self.status)))
 

@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.channels.registry import registered_channels
+from helpdesk.tickets.blueprint import bp
 from helpdesk.tickets.export import start_export
 from helpdesk.tickets.queue import parse_filters
-from helpdesk.tickets.views import bp
 from helpdesk.web.downloads import content_disposition
 
 

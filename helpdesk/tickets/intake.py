@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.channels.fields import clean_fields
-from helpdesk.channels.registry import get_channel
+from helpdesk.channels.registry import get_channel, registered_channels
 from helpdesk.contacts.models import CONTACT_KINDS, Contact
 from helpdesk.contacts.services import find_or_create_contact
 from helpdesk.db_types import utcnow
@@ -299,8 +299,6 @@ def _text(value: Any) -> str | None:
 
 def staff_intake_channels(active_keys: set[str]) -> list[Channel]:
     """Active channels whose contacts staff record with the intake form, in display order."""
-    from helpdesk.channels.registry import registered_channels
-
     return [channel for key, channel in registered_channels().items()
             if key in active_keys and Capability.STAFF_INTAKE in channel.meta.capabilities]
 

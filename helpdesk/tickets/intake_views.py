@@ -17,6 +17,7 @@ from helpdesk.tickets.intake import (
     staff_intake_channels,
 )
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.vocabulary import KINDS, PRIORITIES
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import render
@@ -39,8 +40,6 @@ def _initial_values(channel: Channel) -> dict[str, str]:
 def _after_intake(ticket: Ticket) -> str:
     """The ticket's page when there is one the user may open; else the home page."""
     if "tickets.show" in current_app.view_functions:
-        from helpdesk.tickets.queries import ticket_access
-
         if ticket_access(current_user, ticket) is not None:
             return url_for("tickets.show", number=ticket.number)
     return url_for("home.index")

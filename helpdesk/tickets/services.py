@@ -33,6 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.accounts.models import Team, User
 from helpdesk.accounts.permissions import can
+from helpdesk.admin.services import get_association
 from helpdesk.config import SUPPORTED_LOCALES
 from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
@@ -159,8 +160,6 @@ def committee_window_days(ticket: Ticket) -> int:
     """The service's decision window, else the association's, else 14 days."""
     if ticket.service is not None and ticket.service.decision_window_days:
         return ticket.service.decision_window_days
-    from helpdesk.admin.services import get_association
-
     association = get_association()
     if association is not None and association.committee_window_days:
         return association.committee_window_days

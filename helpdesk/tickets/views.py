@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from helpdesk.accounts.permissions import can, permission_required
 from helpdesk.channels.registry import registered_channels
 from helpdesk.extensions import db
 from helpdesk.services_catalog.models import Service
+from helpdesk.tickets.blueprint import bp
 from helpdesk.tickets.page import bulk_choices, event_label, ticket_page_context
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.queue import (
@@ -23,7 +24,6 @@ from helpdesk.tickets.queue import (
 )
 from helpdesk.web.htmx import is_partial_request, render
 
-bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 bp.add_app_template_global(event_label, "event_label")
 
 
@@ -66,6 +66,3 @@ def show(number: str) -> ResponseReturnValue:
     return render("tickets/show.html", "tickets/_ticket.html",
                   **ticket_page_context(current_user, access))
 
-
-# The action routes join this blueprint.
-from helpdesk.tickets import action_views, attachment_views, export_views  # noqa: E402,F401

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
@@ -64,12 +65,6 @@ def _is_api_request() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
-def _api_error(error):
-    from helpdesk.api.views import http_error
-
-    return http_error(error)
-
-
 def _answer_error(error: Exception) -> ResponseReturnValue:
     kind, status = next(value for cls, value in KINDS.items() if isinstance(error, cls))
     answer = g.pop("error_answers", {}).get(kind)
@@ -97,7 +92,8 @@ def _not_found_page():
                        _("The page you asked for does not exist or is out of your reach."))
 
 
-def register_error_handlers(app: Flask) -> None:
+def register_error_handlers(app: Flask, api_error: Callable[[HTTPException], Any]) -> None:
+    """``api_error`` answers unknown URLs and wrong methods under /api/ in the API's shape."""
     for error_class in KINDS:
         app.register_error_handler(error_class, _answer_error)
 
@@ -117,13 +113,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(error):
         if _is_api_request():
-            return _api_error(error)
+            return api_error(error)
         return _not_found_page()
 
     @app.errorhandler(405)
     def method_not_allowed(error):
         if _is_api_request():
-            return _api_error(error)
+            return api_error(error)
         return error
 
     @app.errorhandler(429)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import can
 from helpdesk.admin.services import get_association
 from helpdesk.channels.services import channel_statuses
+from helpdesk.portal.views import home as portal_home
 from helpdesk.tickets.queries import OPEN_COUNT_BOUND, open_counts_by_channel
 from helpdesk.uploads import stored_path
 from helpdesk.web.htmx import render
@@ -21,8 +22,6 @@ def index() -> ResponseReturnValue:
     """Deliberately public: an anonymous visitor is a beneficiary and gets the portal's home
     (staff sign in from its footer); signed-in staff need dashboard.view."""
     if not current_user.is_authenticated:
-        from helpdesk.portal.views import home as portal_home
-
         return portal_home()
     if not can(current_user, "dashboard.view"):
         abort(403)

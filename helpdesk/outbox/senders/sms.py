@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from helpdesk.outbox.senders import Sender, Unconfigured
+from helpdesk.outbox.senders.base import Sender, Unconfigured
 from helpdesk.plugin_api.sms import SmsGatewayClient
 from helpdesk.plugin_api.types import DeliveryResult, OutboundMessage
 
