@@ -7,6 +7,7 @@ The person has no account: they reach a ticket by its number and phone, or by a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from helpdesk.casework import services as casework
 from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.portal.texts import STATUS_TEXTS
 from helpdesk.search.normalise import to_ascii_digits
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
@@ -72,10 +74,39 @@ def find_tracked_ticket(number: Any, phone: Any) -> Ticket | None:
     return ticket if phone in filed_with else None
 
 
-def public_timeline(ticket: Ticket) -> list[Event]:
+# Steps of the procedure no message announces (the policy's steps 6 and 7): the person
+# reads them on the timeline all the same.
+PERSON_STEP_ACTIONS = ("register", "deliver")
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """One entry of the person's timeline; a step says what the request became, never the
+    staff's note on it."""
+
+    id: int
+    type: str
+    body: str | None
+    data: dict[str, Any]
+    created_at: datetime
+    step: str | None = None  # the status the step reached
+
+
+def _public(event: Event) -> PublicEvent:
+    if event.type != "status_changed":
+        return PublicEvent(event.id, event.type, event.body, event.data or {},
+                           event.created_at)
+    to_status = (event.data or {}).get("to")
+    return PublicEvent(event.id, event.type, str(STATUS_TEXTS[to_status][0]),
+                       {"action": event.data.get("action"), "to": to_status},
+                       event.created_at, step=to_status)
+
+
+def public_timeline(ticket: Ticket) -> list[PublicEvent]:
     from helpdesk.tickets.queries import timeline
 
-    return timeline(ticket, include_internal=False)
+    return [_public(event) for event in timeline(ticket, include_internal=False,
+                                                 status_actions=PERSON_STEP_ACTIONS)]
 
 
 def attachments_by_event(ticket: Ticket) -> dict[int, list[Attachment]]:

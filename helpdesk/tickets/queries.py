@@ -255,10 +255,16 @@ def ticket_tag_names(ticket: Ticket | int) -> list[str]:
     ))
 
 
-def timeline(ticket: Ticket | int, *, include_internal: bool = True) -> list[Event]:
-    """The ticket's events, oldest first; the person sees only public ones."""
+def timeline(ticket: Ticket | int, *, include_internal: bool = True,
+             status_actions: tuple[str, ...] = ()) -> list[Event]:
+    """The ticket's events, oldest first; the person sees only public ones, and the status
+    changes made by ``status_actions`` (the steps of the procedure they are told of)."""
     ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
     statement = select(Event).where(Event.ticket_id == ticket_id).order_by(Event.id)
     if not include_internal:
-        statement = statement.where(Event.visibility == "public")
+        shown = Event.visibility == "public"
+        if status_actions:
+            shown = or_(shown, and_(Event.type == "status_changed",
+                                    Event.data["action"].as_string().in_(status_actions)))
+        statement = statement.where(shown)
     return list(db.session.scalars(statement))

@@ -603,3 +603,15 @@ def test_an_overdue_ticket_shows_its_badge_in_the_header(crew):
     db.session.commit()
     crew.sign_in(crew.agent)
     assert 'data-sla="overdue"' in text(crew.client.get(f"/tickets/{ticket.number}"))
+
+
+def test_every_timeline_entry_carries_its_hijri_and_gregorian_dates(crew):
+    ticket = crew.inquiry()
+    services.add_note(ticket, actor=crew.agent, expected_version=None, body="اتصلت بالمستفيد")
+    crew.sign_in(crew.agent)
+    page = text(crew.client.get(f"/tickets/{ticket.number}"))
+    timeline = page.split('id="ticket-timeline"', 1)[1].split("</ol>", 1)[0]
+    moments = [part.split("</time>", 1)[0] for part in timeline.split("<time ")[1:]]
+    assert len(moments) == 2
+    for moment in moments:
+        assert "هـ" in moment and str(ticket.created_at.year) in moment
