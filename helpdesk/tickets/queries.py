@@ -247,6 +247,39 @@ def is_referee(user: Any, referral: Referral) -> bool:
     return referral.to_team_id is not None and referral.to_team_id in user_team_ids(user)
 
 
+# Timeline entries the system adds without changing the ticket (its version stays).
+UNVERSIONED_EVENTS = ("delivery_failed", "sla_breached")
+MAX_CHANGES_TOLD = 10
+
+
+def changes_since(ticket: Ticket, seen_version: Any) -> list[list[Event]] | None:
+    """The changes made to ``ticket`` since someone read it at ``seen_version``, oldest
+    first, each as the timeline events it wrote; None when that cannot be told (a version
+    the ticket never had, or more changes than are worth listing).
+
+    Every change bumps the version exactly once and writes its events at one moment, so
+    the last (version - seen) moments of the timeline are those changes."""
+    try:
+        missed = ticket.version - int(str(seen_version))
+    except (TypeError, ValueError):
+        return None
+    if missed <= 0 or missed > MAX_CHANGES_TOLD:
+        return [] if missed == 0 else None
+    changes: list[list[Event]] = []
+    recent = db.session.scalars(
+        select(Event).where(Event.ticket_id == ticket.id,
+                            Event.type.not_in(UNVERSIONED_EVENTS))
+        .order_by(Event.id.desc()).limit(MAX_CHANGES_TOLD * 4))
+    for event in recent:
+        if changes and changes[-1][0].created_at == event.created_at:
+            changes[-1].insert(0, event)
+        elif len(changes) == missed:
+            break
+        else:
+            changes.append([event])
+    return list(reversed(changes)) if len(changes) == missed else None
+
+
 def ticket_tag_names(ticket: Ticket | int) -> list[str]:
     ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
     return list(db.session.scalars(

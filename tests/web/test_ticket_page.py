@@ -615,3 +615,32 @@ def test_every_timeline_entry_carries_its_hijri_and_gregorian_dates(crew):
     assert len(moments) == 2
     for moment in moments:
         assert "هـ" in moment and str(ticket.created_at.year) in moment
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_conflict_says_what_someone_else_changed_and_offers_to_reload(crew, htmx):
+    ticket = crew.inquiry()
+    seen = version_of(ticket)
+    services.add_tag(ticket, actor=crew.other_agent, expected_version=None, name="عاجل")
+    crew.sign_in(crew.agent)
+    response = act(crew, ticket, "start", version=seen, htmx=htmx)
+    assert response.status_code == 409
+    alert = text(response).split('data-testid="ticket-alert"', 1)[1].split("</div>", 1)[0]
+    changes = alert.split('data-testid="conflict-changes"', 1)[1].split("</ul>", 1)[0]
+    assert changes.count("<li>") == 1
+    assert "أُضيف وسم" in changes
+    assert "خالد الشهري" in changes and "هـ" in changes
+    assert f'href="/tickets/{ticket.number}"' in alert and 'data-testid="reload-ticket"' in alert
+
+
+def test_acting_from_a_page_older_than_ones_own_last_change_is_no_conflict(crew):
+    ticket = crew.inquiry()
+    seen = version_of(ticket)
+    crew.sign_in(crew.manager)
+    moved = post(crew, ticket, "change_team", {"change_team-team_id": str(crew.research.id),
+                                               "version": str(seen)}, htmx=True)
+    assert moved.status_code == 200
+    services.set_priority(ticket, actor=crew.manager, expected_version=None, priority="high")
+    started = act(crew, ticket, "start", version=seen, htmx=True)
+    assert started.status_code == 200
+    assert status_of(ticket) == "in_progress"
