@@ -29,7 +29,7 @@ from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
 from helpdesk.tickets.snapshots import snapshot
 from helpdesk.tickets.states import TERMINAL_STATUSES
-from helpdesk.uploads import UploadRejected, check_upload, store_checked
+from helpdesk.uploads import check_field, store_checked
 from helpdesk.validation import ValidationError
 
 DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
@@ -171,22 +171,9 @@ def document_max_bytes() -> int:
 
 
 def check_document(document: FileStorage | None, errors: dict[str, str]):
-    if document is None or not document.filename:
-        return None
-    limit = document_max_bytes()
-    try:
-        return check_upload(document, allowed_types=DOCUMENT_TYPES, max_bytes=limit)
-    except UploadRejected as rejected:
-        if rejected.reason == "size":
-            megabytes = max(1, limit // (1024 * 1024))
-            errors["document"] = ngettext(
-                "The file is too large: at most %(num)d megabyte.",
-                "The file is too large: at most %(num)d megabytes.", megabytes)
-        elif rejected.reason == "empty":
-            errors["document"] = _("The file is empty.")
-        else:
-            errors["document"] = _("Attach a PDF, JPEG or PNG file.")
-    return None
+    return check_field(document, errors, "document", allowed_types=DOCUMENT_TYPES,
+                       max_bytes=document_max_bytes(),
+                       type_message=_("Attach a PDF, JPEG or PNG file."))
 
 
 def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None,

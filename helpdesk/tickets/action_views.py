@@ -285,13 +285,15 @@ def remove_tag(number: str) -> ResponseReturnValue:
 @bp.post("/<number>/actions/reply")
 @permission_required("tickets.view")
 def reply(number: str) -> ResponseReturnValue:
-    """One box, two ways: a public reply to the person, or an internal note for staff."""
+    """One box, two ways: a public reply to the person, or an internal note for staff;
+    either may carry a photo or a PDF."""
     internal = _field("reply", "visibility") == "internal"
     use_case = services.add_note if internal else services.reply
     return _run(number, "reply",
                 lambda ticket, version: use_case(ticket, actor=current_user,
                                                  expected_version=version,
-                                                 body=_field("reply", "body")),
+                                                 body=_field("reply", "body"),
+                                                 file=request.files.get("reply-file")),
                 lambda ticket: _("Internal note added.") if internal
                 else _("Reply recorded and queued for delivery."))
 
