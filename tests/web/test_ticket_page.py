@@ -307,7 +307,8 @@ def test_the_side_panels_take_assign_move_prioritise_and_tag(crew, htmx):
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
-def test_a_stale_version_answers_409_with_the_fresh_ticket_and_the_message(crew, htmx):
+def test_a_stale_version_answers_409_with_the_fresh_ticket_what_changed_and_a_reload_link(
+        crew, htmx):
     ticket = crew.inquiry()
     seen = version_of(ticket)
     services.add_tag(ticket, actor=crew.other_agent, expected_version=None, name="عاجل")
@@ -322,6 +323,12 @@ def test_a_stale_version_answers_409_with_the_fresh_ticket_and_the_message(crew,
                      html)
     assert f'name="version" value="{version_of(ticket)}"' in html  # the fresh version
     assert 'data-tag="عاجل"' in html                                 # the other change
+    # What changed meanwhile, who changed it and when, and a way to reload the page.
+    alert = html.split('data-testid="ticket-alert"', 1)[1].split("</div>", 1)[0]
+    changes = alert.split('data-testid="conflict-changes"', 1)[1].split("</ul>", 1)[0]
+    assert changes.count("<li>") == 1
+    assert "أُضيف وسم" in changes and "خالد الشهري" in changes and "هـ" in changes
+    assert f'href="/tickets/{ticket.number}"' in alert and 'data-testid="reload-ticket"' in alert
     if htmx:
         assert "<html" not in html and response.headers["HX-Retarget"] == "#ticket"
         assert html.lstrip().startswith('<div id="ticket"')
@@ -615,22 +622,6 @@ def test_every_timeline_entry_carries_its_hijri_and_gregorian_dates(crew):
     assert len(moments) == 2
     for moment in moments:
         assert "هـ" in moment and str(ticket.created_at.year) in moment
-
-
-@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
-def test_a_conflict_says_what_someone_else_changed_and_offers_to_reload(crew, htmx):
-    ticket = crew.inquiry()
-    seen = version_of(ticket)
-    services.add_tag(ticket, actor=crew.other_agent, expected_version=None, name="عاجل")
-    crew.sign_in(crew.agent)
-    response = act(crew, ticket, "start", version=seen, htmx=htmx)
-    assert response.status_code == 409
-    alert = text(response).split('data-testid="ticket-alert"', 1)[1].split("</div>", 1)[0]
-    changes = alert.split('data-testid="conflict-changes"', 1)[1].split("</ul>", 1)[0]
-    assert changes.count("<li>") == 1
-    assert "أُضيف وسم" in changes
-    assert "خالد الشهري" in changes and "هـ" in changes
-    assert f'href="/tickets/{ticket.number}"' in alert and 'data-testid="reload-ticket"' in alert
 
 
 def test_acting_from_a_page_older_than_ones_own_last_change_is_no_conflict(crew):
