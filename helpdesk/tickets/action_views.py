@@ -32,7 +32,7 @@ from helpdesk.tickets.errors import (
 )
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ACTION_FIELDS, PANEL_FORMS, bulk_choices, ticket_page_context
-from helpdesk.tickets.queries import ticket_access
+from helpdesk.tickets.queries import ticket_access, version_to_check
 from helpdesk.tickets.views import bp, filter_choices, queue_context
 from helpdesk.tickets.vocabulary import PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
@@ -158,7 +158,8 @@ def _run(number: str, form_key: str, call: Callable[[Ticket, int | None], Ticket
     if access is None:
         abort(404)
     try:
-        ticket = call(access.ticket, seen_version(request.form.get("version")))
+        ticket = call(access.ticket, version_to_check(
+            access.ticket, seen_version(request.form.get("version")), current_user))
     except TicketNotFound:
         abort(404)
     except (StaleTicket, InvalidTransition) as exc:

@@ -280,6 +280,19 @@ def changes_since(ticket: Ticket, seen_version: Any) -> list[list[Event]] | None
     return list(reversed(changes)) if len(changes) == missed else None
 
 
+def version_to_check(ticket: Ticket, seen_version: Any, user: Any) -> Any:
+    """The version a page's action is checked against: the ticket's own when everything
+    done since the page was drawn was done by ``user`` (a click while their last change
+    was still being saved, a region not yet redrawn), so that only someone else's change
+    is a conflict; the table and the guards still judge the action on the fresh ticket."""
+    user_id = getattr(user, "id", None)
+    changes = changes_since(ticket, seen_version)
+    if user_id is not None and changes and all(
+            event.actor_id == user_id for change in changes for event in change):
+        return ticket.version
+    return seen_version
+
+
 def ticket_tag_names(ticket: Ticket | int) -> list[str]:
     ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
     return list(db.session.scalars(

@@ -50,7 +50,6 @@ from helpdesk.tickets.numbering import allocate_sequence, format_ticket_number
 from helpdesk.tickets.queries import (
     TicketAccess,
     TicketRef,
-    changes_since,
     is_referee,
     open_referral,
     ticket_access,
@@ -313,16 +312,6 @@ class TicketChange:
             registry.call_event(name, ticket=ticket_snapshot, **kwargs)
 
 
-def _only_own_changes(ticket: Ticket, actor: Any, seen_version: Any) -> bool:
-    """Whether everything done since ``seen_version`` was done by ``actor``: acting on a
-    page older than their own last change (a click while it was still being saved) is no
-    conflict; the table and the guards still judge the action on the fresh ticket."""
-    actor_id = getattr(actor, "id", None)
-    changes = changes_since(ticket, seen_version)
-    return actor_id is not None and bool(changes) and all(
-        event.actor_id == actor_id for change in changes for event in change)
-
-
 class TicketTransaction:
     """One database transaction changing one or several tickets (a committee sitting)."""
 
@@ -336,8 +325,7 @@ class TicketTransaction:
         if access is None:
             raise TicketNotFound()
         ticket = access.ticket
-        if expected_version is not None and str(ticket.version) != str(expected_version) \
-                and not _only_own_changes(ticket, actor, expected_version):
+        if expected_version is not None and str(ticket.version) != str(expected_version):
             raise StaleTicket(ticket)  # also for a garbled version from a tampered form
         change = TicketChange(access, actor, utcnow())
         try:
