@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
 # Recognised by their first bytes, not by the name or the browser's claim.
@@ -72,6 +74,28 @@ def check_upload(file: FileStorage, *, allowed_types: set[str], max_bytes: int
         raise UploadRejected("type")
     display = (file.filename or "file").replace("/", "_").replace("\\", "_")[:255]
     return CheckedUpload(data, kind[0], kind[1], display)
+
+
+def check_field(file: FileStorage | None, errors: dict[str, str], field: str, *,
+                allowed_types: set[str], max_bytes: int, type_message: str
+                ) -> CheckedUpload | None:
+    """The form's file checked (None when none was chosen); a refusal goes to
+    ``errors[field]`` in the person's language."""
+    if file is None or not file.filename:
+        return None
+    try:
+        return check_upload(file, allowed_types=allowed_types, max_bytes=max_bytes)
+    except UploadRejected as rejected:
+        if rejected.reason == "size":
+            megabytes = max(1, max_bytes // (1024 * 1024))
+            errors[field] = ngettext(
+                "The file is too large: at most %(num)d megabyte.",
+                "The file is too large: at most %(num)d megabytes.", megabytes)
+        elif rejected.reason == "empty":
+            errors[field] = _("The file is empty.")
+        else:
+            errors[field] = type_message
+    return None
 
 
 def store_checked(upload: CheckedUpload) -> StoredFile:

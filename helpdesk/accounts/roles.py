@@ -26,6 +26,7 @@ TICKET_WORK = {
     "tickets.reply",             # a public reply to the person
     "tickets.note",              # an internal note
     "tickets.create",            # record a contact with the staff intake form
+    "tickets.close_delivered",   # close a support request once its service was delivered
 }
 TICKET_OWNER = TICKET_WORK | {
     "tickets.triage",            # see and work tickets not yet routed to a team

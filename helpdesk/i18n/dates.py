@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_time, format_timedelta
 from hijridate import Gregorian
 
 from helpdesk.db_types import utcnow
@@ -50,6 +50,14 @@ def local_time(value: datetime | None, locale: str = "ar") -> str:
     text = format_datetime(to_riyadh(value), format="short", locale=locale,
                            tzinfo=RIYADH)
     return text.replace("\u200f", "")
+
+
+def clock_time(value: datetime | None, locale: str = "ar") -> str:
+    """The time of day in Riyadh: '10:30 ص'."""
+    if value is None:
+        return ""
+    return format_time(to_riyadh(value), format="short", locale=locale,
+                       tzinfo=RIYADH).replace("\u200f", "")
 
 
 def relative_time(value: datetime | None, locale: str = "ar",

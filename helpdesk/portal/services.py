@@ -7,6 +7,7 @@ The person has no account: they reach a ticket by its number and phone, or by a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -23,11 +24,12 @@ from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.normalise import to_ascii_digits
+from helpdesk.portal.texts import STATUS_TEXTS
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
 from helpdesk.tickets.queries import timeline
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
 from helpdesk.tickets.states import TERMINAL_STATUSES
-from helpdesk.uploads import UploadRejected, check_upload, store_checked
+from helpdesk.uploads import check_field, store_checked
 from helpdesk.validation import ValidationError
 
 DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
@@ -72,8 +74,37 @@ def find_tracked_ticket(number: Any, phone: Any) -> Ticket | None:
     return ticket if phone in filed_with else None
 
 
-def public_timeline(ticket: Ticket) -> list[Event]:
-    return timeline(ticket, include_internal=False)
+# Steps of the procedure no message announces (the policy's steps 6 and 7): the person
+# reads them on the timeline all the same.
+PERSON_STEP_ACTIONS = ("register", "deliver")
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """One entry of the person's timeline; a step says what the request became, never the
+    staff's note on it."""
+
+    id: int
+    type: str
+    body: str | None
+    data: dict[str, Any]
+    created_at: datetime
+    step: str | None = None  # the status the step reached
+
+
+def _public(event: Event) -> PublicEvent:
+    if event.type != "status_changed":
+        return PublicEvent(event.id, event.type, event.body, event.data or {},
+                           event.created_at)
+    to_status = (event.data or {}).get("to")
+    return PublicEvent(event.id, event.type, str(STATUS_TEXTS[to_status][0]),
+                       {"action": event.data.get("action"), "to": to_status},
+                       event.created_at, step=to_status)
+
+
+def public_timeline(ticket: Ticket) -> list[PublicEvent]:
+    return [_public(event) for event in timeline(ticket, include_internal=False,
+                                                 status_actions=PERSON_STEP_ACTIONS)]
 
 
 def attachments_by_event(ticket: Ticket) -> dict[int, list[Attachment]]:
@@ -131,22 +162,9 @@ def document_max_bytes() -> int:
 
 
 def check_document(document: FileStorage | None, errors: dict[str, str]):
-    if document is None or not document.filename:
-        return None
-    limit = document_max_bytes()
-    try:
-        return check_upload(document, allowed_types=DOCUMENT_TYPES, max_bytes=limit)
-    except UploadRejected as rejected:
-        if rejected.reason == "size":
-            megabytes = max(1, limit // (1024 * 1024))
-            errors["document"] = ngettext(
-                "The file is too large: at most %(num)d megabyte.",
-                "The file is too large: at most %(num)d megabytes.", megabytes)
-        elif rejected.reason == "empty":
-            errors["document"] = _("The file is empty.")
-        else:
-            errors["document"] = _("Attach a PDF, JPEG or PNG file.")
-    return None
+    return check_field(document, errors, "document", allowed_types=DOCUMENT_TYPES,
+                       max_bytes=document_max_bytes(),
+                       type_message=_("Attach a PDF, JPEG or PNG file."))
 
 
 def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None,

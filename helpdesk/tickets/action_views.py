@@ -30,7 +30,7 @@ from helpdesk.tickets.errors import (
 )
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ACTION_FIELDS, PANEL_FORMS, bulk_choices, ticket_page_context
-from helpdesk.tickets.queries import ticket_access
+from helpdesk.tickets.queries import ticket_access, version_to_check
 from helpdesk.tickets.views import filter_choices, queue_context
 from helpdesk.tickets.vocabulary import PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
@@ -158,7 +158,8 @@ def _run(number: str, form_key: str, call: Callable[[Ticket, int | None], Ticket
     with answering(conflict=lambda exc: _conflict(number, form_key, exc.message),
                    refused=lambda exc: _refused(number, exc.message),
                    invalid=lambda exc: _invalid(number, form_key, exc.errors)):
-        ticket = call(access.ticket, seen_version(request.form.get("version")))
+        ticket = call(access.ticket, version_to_check(
+            access.ticket, seen_version(request.form.get("version")), current_user))
     return _done(ticket, form_key, message(ticket))
 
 
@@ -277,13 +278,15 @@ def remove_tag(number: str) -> ResponseReturnValue:
 @bp.post("/<number>/actions/reply")
 @permission_required("tickets.view")
 def reply(number: str) -> ResponseReturnValue:
-    """One box, two ways: a public reply to the person, or an internal note for staff."""
+    """One box, two ways: a public reply to the person, or an internal note for staff;
+    either may carry a photo or a PDF."""
     internal = _field("reply", "visibility") == "internal"
     use_case = services.add_note if internal else services.reply
     return _run(number, "reply",
                 lambda ticket, version: use_case(ticket, actor=current_user,
                                                  expected_version=version,
-                                                 body=_field("reply", "body")),
+                                                 body=_field("reply", "body"),
+                                                 file=request.files.get("reply-file")),
                 lambda ticket: _("Internal note added.") if internal
                 else _("Reply recorded and queued for delivery."))
 

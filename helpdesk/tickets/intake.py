@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from helpdesk.accounts.permissions import can
 from helpdesk.channels.fields import clean_fields
 from helpdesk.channels.registry import get_channel, registered_channels
 from helpdesk.contacts.models import CONTACT_KINDS, Contact
@@ -29,6 +30,7 @@ from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.plugin_api.types import Capability, Channel, InboundMessage
 from helpdesk.tickets.models import Event, ExternalRef, Ticket
+from helpdesk.tickets.queries import user_team_ids
 from helpdesk.tickets.services import open_ticket_in_transaction
 from helpdesk.tickets.vocabulary import OPEN_STATUSES, PRIORITIES
 from helpdesk.validation import ValidationError
@@ -188,8 +190,8 @@ def _append(ticket: Ticket, channel_key: str, message: InboundMessage) -> Event:
 
 def _store(channel: Channel, message: InboundMessage, person: Person, *, thread: bool,
            strict: bool, priority: str, actor: Any, channel_data: Mapping[str, Any] | None,
-           default_branch_id: int | None, service_id: int | None = None
-           ) -> tuple[Ticket, bool]:
+           default_branch_id: int | None, service_id: int | None = None,
+           team_id: int | None = None) -> tuple[Ticket, bool]:
     """Everything one message writes, inside the caller's transaction."""
     key = channel.meta.key
     kind = _kind_for(channel, message.kind)
@@ -209,7 +211,8 @@ def _store(channel: Channel, message: InboundMessage, person: Person, *, thread:
             channel_key=key, kind=kind, subject=_subject_for(channel, message, person),
             body=message.body or None, contact=contact, priority=priority,
             branch_id=(contact.branch_id if contact is not None else None)
-            or default_branch_id, channel_data=data, actor=actor, service_id=service_id)
+            or default_branch_id, channel_data=data, actor=actor, service_id=service_id,
+            team_id=team_id)
     else:
         _append(ticket, key, message)
     db.session.add(ExternalRef(channel_key=key, external_id=message.external_id,
@@ -223,7 +226,8 @@ def _receive(channel_key: str, message: InboundMessage, person: Person, *, threa
              channel_data: Mapping[str, Any] | None = None,
              default_branch_id: int | None = None,
              service_id: int | None = None,
-             on_created: Callable[[Ticket], None] | None = None) -> IntakeResult:
+             on_created: Callable[[Ticket], None] | None = None,
+             team_id: int | None = None) -> IntakeResult:
     channel = get_channel(channel_key)
     if channel is None:
         raise UnknownChannel(channel_key)
@@ -240,7 +244,7 @@ def _receive(channel_key: str, message: InboundMessage, person: Person, *, threa
                                      strict=strict, priority=priority, actor=actor,
                                      channel_data=channel_data,
                                      default_branch_id=default_branch_id,
-                                     service_id=service_id)
+                                     service_id=service_id, team_id=team_id)
             if created and on_created is not None:
                 on_created(ticket)  # the caller's own writes, in the same transaction
             db.session.commit()
@@ -370,4 +374,15 @@ def record_staff_intake(channel_key: str, form: Mapping[str, Any], *, actor: Any
                     actor=actor, channel_data=answers,
                     # A branch representative's intake belongs to their branch (when the
                     # person's own branch is not known), so that they can follow it.
-                    default_branch_id=getattr(actor, "branch_id", None))
+                    default_branch_id=getattr(actor, "branch_id", None),
+                    team_id=recording_team_id(actor))
+
+
+def recording_team_id(actor: Any) -> int | None:
+    """The team a contact recorded in the field reaches: the recorder's own, when they
+    work for a branch and do not see the unrouted pool (a branch representative), so that
+    the people who work it see it and the recorder can follow it up."""
+    if getattr(actor, "branch_id", None) is None or can(actor, "tickets.triage"):
+        return None
+    teams = user_team_ids(actor)
+    return teams[0] if teams else None

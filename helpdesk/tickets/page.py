@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, render_template
@@ -25,7 +26,13 @@ from helpdesk.tickets.attachments import attachment_listing
 from helpdesk.tickets.models import Event, Referral, Ticket
 from helpdesk.tickets.outbox import choose_transport
 from helpdesk.tickets.outbox_models import OutboxMessage
-from helpdesk.tickets.queries import TicketAccess, referral_chain, ticket_tag_names, timeline
+from helpdesk.tickets.queries import (
+    TicketAccess,
+    changes_since,
+    referral_chain,
+    ticket_tag_names,
+    timeline,
+)
 from helpdesk.tickets.queue import other_tickets_of_contact, sla_state
 from helpdesk.tickets.services import riyadh_today
 from helpdesk.tickets.snapshots import snapshot
@@ -135,6 +142,21 @@ def event_label(event: Event) -> str:
     if event.type == "status_changed" and data.get("action") in STATUS_EVENT_LABELS:
         return str(STATUS_EVENT_LABELS[data["action"]])
     return str(EVENT_LABELS.get(event.type, event.type))
+
+
+@dataclass(frozen=True)
+class MissedChange:
+    """One change someone made while the user had the page open."""
+
+    labels: list[str]
+    actor: User | None
+    at: datetime
+
+
+def missed_changes(ticket: Ticket, seen_version: Any) -> list[MissedChange]:
+    return [MissedChange([event_label(event) for event in change], change[0].actor,
+                         change[0].created_at)
+            for change in changes_since(ticket, seen_version) or []]
 
 
 def _users_holding(permission: str) -> list[User]:
@@ -265,6 +287,10 @@ def ticket_page_context(user: Any, access: TicketAccess, *, open_form: str | Non
         "values": values or {},
         "errors": errors or {},
         "alert": alert,
+        # A refused action's form carries the version its page was drawn at: what others
+        # changed since then is said with the refusal.
+        "changes": (missed_changes(ticket, (values or {}).get("version"))
+                    if alert and alert.get("kind") == "warning" else []),
         **form_choices(actions, may, getattr(user, "id", None)),
     }
 

@@ -247,6 +247,52 @@ def is_referee(user: Any, referral: Referral) -> bool:
     return referral.to_team_id is not None and referral.to_team_id in user_team_ids(user)
 
 
+# Timeline entries the system adds without changing the ticket (its version stays).
+UNVERSIONED_EVENTS = ("delivery_failed", "sla_breached")
+MAX_CHANGES_TOLD = 10
+
+
+def changes_since(ticket: Ticket, seen_version: Any) -> list[list[Event]] | None:
+    """The changes made to ``ticket`` since someone read it at ``seen_version``, oldest
+    first, each as the timeline events it wrote; None when that cannot be told (a version
+    the ticket never had, or more changes than are worth listing).
+
+    Every change bumps the version exactly once and writes its events at one moment, so
+    the last (version - seen) moments of the timeline are those changes."""
+    try:
+        missed = ticket.version - int(str(seen_version))
+    except (TypeError, ValueError):
+        return None
+    if missed <= 0 or missed > MAX_CHANGES_TOLD:
+        return [] if missed == 0 else None
+    changes: list[list[Event]] = []
+    recent = db.session.scalars(
+        select(Event).where(Event.ticket_id == ticket.id,
+                            Event.type.not_in(UNVERSIONED_EVENTS))
+        .order_by(Event.id.desc()).limit(MAX_CHANGES_TOLD * 4))
+    for event in recent:
+        if changes and changes[-1][0].created_at == event.created_at:
+            changes[-1].insert(0, event)
+        elif len(changes) == missed:
+            break
+        else:
+            changes.append([event])
+    return list(reversed(changes)) if len(changes) == missed else None
+
+
+def version_to_check(ticket: Ticket, seen_version: Any, user: Any) -> Any:
+    """The version a page's action is checked against: the ticket's own when everything
+    done since the page was drawn was done by ``user`` (a click while their last change
+    was still being saved, a region not yet redrawn), so that only someone else's change
+    is a conflict; the table and the guards still judge the action on the fresh ticket."""
+    user_id = getattr(user, "id", None)
+    changes = changes_since(ticket, seen_version)
+    if user_id is not None and changes and all(
+            event.actor_id == user_id for change in changes for event in change):
+        return ticket.version
+    return seen_version
+
+
 def ticket_tag_names(ticket: Ticket | int) -> list[str]:
     ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
     return list(db.session.scalars(
@@ -255,10 +301,16 @@ def ticket_tag_names(ticket: Ticket | int) -> list[str]:
     ))
 
 
-def timeline(ticket: Ticket | int, *, include_internal: bool = True) -> list[Event]:
-    """The ticket's events, oldest first; the person sees only public ones."""
+def timeline(ticket: Ticket | int, *, include_internal: bool = True,
+             status_actions: tuple[str, ...] = ()) -> list[Event]:
+    """The ticket's events, oldest first; the person sees only public ones, and the status
+    changes made by ``status_actions`` (the steps of the procedure they are told of)."""
     ticket_id = ticket.id if isinstance(ticket, Ticket) else ticket
     statement = select(Event).where(Event.ticket_id == ticket_id).order_by(Event.id)
     if not include_internal:
-        statement = statement.where(Event.visibility == "public")
+        shown = Event.visibility == "public"
+        if status_actions:
+            shown = or_(shown, and_(Event.type == "status_changed",
+                                    Event.data["action"].as_string().in_(status_actions)))
+        statement = statement.where(shown)
     return list(db.session.scalars(statement))

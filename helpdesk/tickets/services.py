@@ -30,6 +30,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import FileStorage
 
 from helpdesk.accounts.models import Team, User
 from helpdesk.accounts.permissions import can
@@ -47,7 +48,7 @@ from helpdesk.tickets.errors import (
     TicketNotFound,
 )
 from helpdesk.tickets.guards import check_guards
-from helpdesk.tickets.models import Event, Referral, Tag, Ticket, ticket_tags
+from helpdesk.tickets.models import Attachment, Event, Referral, Tag, Ticket, ticket_tags
 from helpdesk.tickets.numbering import allocate_sequence, format_ticket_number
 from helpdesk.tickets.outbox import queue_message
 from helpdesk.tickets.outbox_models import OutboxMessage
@@ -65,12 +66,16 @@ from helpdesk.tickets.states import (
     find_transition,
 )
 from helpdesk.tickets.vocabulary import CANCEL_REASONS, KINDS, PRIORITIES, RESOLUTION_CODES
+from helpdesk.uploads import CheckedUpload, check_field, store_checked
 from helpdesk.validation import ValidationError
 
 TRACKING_SECRET_BYTES = 24  # 192 random bits
 MAX_TEXT = 10_000           # notes, replies, reasons
 MAX_ITEM = 300              # one missing-information item
 MAX_TAG = 64
+# What staff attach to a note or a reply: photos (a field visit) and scanned documents.
+STAFF_FILE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+DEFAULT_STAFF_FILE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def new_tracking_secret() -> str:
@@ -713,25 +718,57 @@ def remove_tag(ticket: TicketRef, *, actor: Any, expected_version: int | None,
     return change.ticket
 
 
+def staff_file_max_bytes() -> int:
+    return int(current_app.config.get("STAFF_FILE_MAX_BYTES", DEFAULT_STAFF_FILE_MAX_BYTES))
+
+
+def _checked_file(file: FileStorage | None, errors: dict[str, str]) -> CheckedUpload | None:
+    return check_field(file, errors, "file", allowed_types=STAFF_FILE_TYPES,
+                       max_bytes=staff_file_max_bytes(),
+                       type_message=_("Attach a photo (JPEG, PNG or WebP) or a PDF file."))
+
+
+def _attach(change: TicketChange, event: Event, checked: CheckedUpload | None) -> None:
+    """The file sent with a note or a reply, kept with its timeline entry."""
+    if checked is None:
+        return
+    stored = store_checked(checked)
+    db.session.flush()
+    attachment = Attachment(
+        ticket_id=change.ticket.id, event_id=event.id, display_name=stored.display_name,
+        stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
+        sha256=stored.sha256, uploaded_by_id=getattr(change.actor, "id", None),
+        created_at=change.now)
+    db.session.add(attachment)
+    db.session.flush()
+    event.data = {**(event.data or {}), "attachments": [attachment.id]}
+
+
 def add_note(ticket: TicketRef, *, actor: Any, expected_version: int | None,
-             body: str) -> Ticket:
-    """An internal note: staff only. Referees and committee members may add one too."""
+             body: str, file: FileStorage | None = None) -> Ticket:
+    """An internal note (with a photo or a PDF, e.g. of a field visit): staff only.
+    Referees and committee members may add one too."""
     with changing(ticket, actor=actor, expected_version=expected_version) as change:
         change.require("tickets.note", work=False)
         errors: dict[str, str] = {}
         body = _required(errors, "body", body, _("Write the note."))
+        checked = _checked_file(file, errors)
         _raise_if(errors)
-        change.event("note", body=body, visibility="internal")
+        event = change.event("note", body=body, visibility="internal")
+        _attach(change, event, checked)
     return change.ticket
 
 
 def reply(ticket: TicketRef, *, actor: Any, expected_version: int | None,
-          body: str) -> Ticket:
-    """A public reply, delivered to the person through the ticket's channel."""
+          body: str, file: FileStorage | None = None) -> Ticket:
+    """A public reply, delivered to the person through the ticket's channel; a file sent
+    with it is theirs to download from the tracking page."""
     with changing(ticket, actor=actor, expected_version=expected_version) as change:
         change.require("tickets.reply")
         errors: dict[str, str] = {}
         body = _required(errors, "body", body, _("Write the reply."))
+        checked = _checked_file(file, errors)
         _raise_if(errors)
         change.tell("reply", lambda: body)
+        _attach(change, change.events[-1], checked)
     return change.ticket

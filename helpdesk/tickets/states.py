@@ -72,7 +72,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     T("committee", "defer", "committee", FULL_PATH, "committee.decide"),
     T("approved", "register", "registration", FULL_PATH, "tickets.work"),
     T("registration", "deliver", "service_delivered", FULL_PATH, "tickets.work"),
-    T("service_delivered", "close", "closed", FULL_PATH, "tickets.close"),
+    # The procedure's last step belongs to whoever carried the request through it (the
+    # relations agent, the research officer), not only to those who may close anything.
+    T("service_delivered", "close", "closed", FULL_PATH, "tickets.close_delivered"),
     T("rejected", "close", "closed", FULL_PATH | VOLUNTEERING, "tickets.close"),
     # Volunteering: the coordinator accepts or declines the application
     T("in_progress", "approve", "approved", VOLUNTEERING, "volunteers.decide"),

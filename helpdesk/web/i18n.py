@@ -56,6 +56,13 @@ def _both_dates(value: date | datetime | None) -> str:
     return f"{hijri} — {gregorian}" if hijri else gregorian
 
 
+def _dated_time(value: datetime | None) -> str:
+    """A moment a person reads: its Hijri and Gregorian dates, then the time in Riyadh."""
+    if value is None:
+        return ""
+    return f"{_both_dates(value)} · {dates.clock_time(value, current_language())}"
+
+
 def _local_time(value: datetime | None) -> str:
     return dates.local_time(value, current_language())
 
@@ -84,8 +91,8 @@ def _list(items) -> str:
 def register_i18n(app: Flask) -> None:
     app.jinja_env.filters.update(
         hijri=_hijri, gregorian=_gregorian, both_dates=_both_dates,
-        local_time=_local_time, relative_time=_relative, as_list=_list, todate=_to_date,
-        labels_of=_labels_of,
+        local_time=_local_time, dated_time=_dated_time, relative_time=_relative,
+        as_list=_list, todate=_to_date, labels_of=_labels_of,
     )
     app.jinja_env.globals.update(
         get_locale=get_locale, html_lang=html_lang, text_direction=text_direction,

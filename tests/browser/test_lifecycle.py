@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import PASSWORD
 from tests.support.browser import assert_not_reloaded, mark
 
 pytestmark = pytest.mark.browser
@@ -200,3 +201,89 @@ def test_an_agent_tags_two_requests_at_once_without_leaving_the_queue(page, live
     with live_server.app.app_context():
         assert ticket_tag_names(association.ticket_id) == ["حملة الشتاء"]
         db.session.remove()
+
+
+@pytest.fixture
+def relations_inquiry(live_server):
+    """Two agents of the relations team (one also of research) and an inquiry of theirs."""
+    from helpdesk.accounts.models import Team, User
+    from helpdesk.contacts.models import Contact
+    from helpdesk.extensions import db
+    from helpdesk.tickets.services import open_ticket
+
+    first = live_server.create_user("agent", "reem@example.org", "ريم العتيبي")
+    second = live_server.create_user("agent", "sara@example.org", "سارة الحربي")
+    with live_server.app.app_context():
+        people = {email: db.session.scalar(db.select(User).filter_by(email=email))
+                  for email in (first, second)}
+        relations = Team(key="relations", name_ar="العلاقات", name_en="Relations")
+        research = Team(key="research", name_ar="البحث الاجتماعي", name_en="Social research")
+        relations.members.extend(people.values())
+        research.members.append(people[first])
+        contact = Contact(name="أم خالد", phone="+966551234568")
+        db.session.add_all([relations, research, contact])
+        db.session.commit()
+        number = open_ticket(channel_key="phone", kind="inquiry", contact=contact,
+                             subject="سؤال عن موعد التوزيع", team_id=relations.id).number
+        research_id = research.id
+        db.session.remove()
+    return first, second, number, research_id
+
+
+def every_version_on_the_page(page: Page) -> set[str]:
+    return set(page.locator("#ticket input[name=version]").evaluate_all(
+        "inputs => inputs.map(input => input.value)"))
+
+
+def test_moving_a_ticket_to_a_team_then_starting_it_just_works(page, live_server, sign_in,
+                                                               relations_inquiry):
+    agent, _other, number, research_id = relations_inquiry
+    sign_in(agent)
+    page.goto(f"{live_server.url}/tickets/{number}")
+    mark(page)
+    page.locator("#field-change_team-team_id").select_option(str(research_id))
+    page.get_by_test_id("submit-change_team").click()
+    expect(page.locator("[data-testid=ticket-alert][data-kind=success]")).to_be_visible()
+    expect(page.get_by_test_id("assignee")).to_contain_text("البحث الاجتماعي")
+    # Every form on the page now carries the version the move made.
+    assert every_version_on_the_page(page) == {
+        page.locator("#ticket-header").get_attribute("data-version")}
+    page.get_by_test_id("action-start").click()
+    expect_status(page, IN_PROGRESS)
+    expect(page.locator("[data-testid=ticket-alert][data-kind=success]")).to_be_visible()
+    assert_not_reloaded(page)
+
+
+def test_of_two_agents_on_one_ticket_the_second_is_told_in_arabic_what_changed(
+        page, browser, live_server, sign_in, relations_inquiry):
+    agent, other, number, _research_id = relations_inquiry
+    ticket_url = f"{live_server.url}/tickets/{number}"
+    sign_in(agent)
+    page.goto(ticket_url)
+    second_context = browser.new_context(locale="ar-SA")
+    try:
+        second = second_context.new_page()
+        second.goto(f"{live_server.url}/login")
+        second.locator("#field-email").fill(other)
+        second.locator("#field-password").fill(PASSWORD)
+        second.locator("main form button[type=submit]").click()
+        second.wait_for_url(f"{live_server.url}/")
+        second.goto(ticket_url)
+        mark(second)
+
+        page.get_by_test_id("action-start").click()
+        expect_status(page, IN_PROGRESS)
+
+        second.get_by_test_id("action-start").click()
+        alert = second.locator("[data-testid=ticket-alert][data-kind=warning]")
+        expect(alert).to_contain_text("غيّر شخص آخر هذه التذكرة")
+        expect(alert.get_by_test_id("conflict-changes")).to_contain_text("ريم العتيبي")
+        expect(alert.get_by_test_id("conflict-changes")).to_contain_text("هـ")
+        expect_status(second, IN_PROGRESS)  # the fresh ticket, drawn in place
+        assert_not_reloaded(second)
+        alert.get_by_test_id("reload-ticket").click()
+        second.wait_for_load_state()
+        expect(second.get_by_test_id("ticket-alert")).to_have_count(0)
+        expect_status(second, IN_PROGRESS)
+    finally:
+        second_context.close()

@@ -673,3 +673,28 @@ def test_an_action_the_table_does_not_know_is_an_invalid_transition(crew, new_ti
     ticket = new_ticket("inquiry")
     with pytest.raises(InvalidTransition):
         perform(ticket.number, "teleport", actor=crew.agent, expected_version=ticket.version)
+
+
+@pytest.mark.parametrize("closer", ["agent", "officer"])
+def test_the_relations_agent_or_the_research_officer_closes_a_delivered_support_request(
+        crew, new_ticket, closer):
+    ticket = walk(crew, new_ticket("support_request"), "service_delivered")
+    actor = getattr(crew, closer)
+    if closer == "officer":  # the research officer who carried it
+        ticket = services.assign(ticket, actor=crew.agent, expected_version=None,
+                                 assignee_id=actor.id)
+    assert "close" in available_actions(actor, ticket)
+    closed = act(crew, ticket, "close", actor=actor, resolution_code="service_provided",
+                 resolution_note="سُلّمت الإعانة للأسرة.")
+    assert closed.status == "closed"
+    assert events_of(closed, "status_changed")[-1].actor_id == actor.id
+
+
+def test_only_a_delivered_support_request_may_be_closed_by_the_research_officer(
+        crew, new_ticket):
+    rejected = walk(crew, new_ticket("support_request"), "rejected")
+    rejected = services.assign(rejected, actor=crew.agent, expected_version=None,
+                               assignee_id=crew.officer.id)
+    assert "close" not in available_actions(crew.officer, rejected)
+    with pytest.raises(PermissionDenied):
+        act(crew, rejected, "close", actor=crew.officer)

@@ -4,6 +4,7 @@ attach a document, rate the service, read the policy; enumeration is refused."""
 from __future__ import annotations
 
 import io
+import re
 import time
 from datetime import date
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from helpdesk.extensions import db, limiter
 from helpdesk.portal import services as portal
 from helpdesk.tickets import services as tickets
+from helpdesk.tickets.actions import perform
 from helpdesk.tickets.errors import PermissionDenied, TicketNotFound
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
 from helpdesk.tickets.tracking_links import SALT, ticket_for_token, tracking_token
@@ -366,3 +368,49 @@ def test_staff_see_the_persons_reply_document_and_rating_on_the_ticket_page(
     assert response.status_code == 200
     page = html(response)
     assert "هذه صورة الهوية" in page and "خدمة ممتازة" in page
+
+
+# ---------------------------------------------------------------------------------------
+# The timeline the person reads
+
+def _timeline_of(page: str) -> str:
+    return page.split('data-testid="portal-timeline"', 1)[1].split("</ol>", 1)[0]
+
+
+def test_registration_and_service_delivery_show_as_steps_without_the_staff_notes(
+        client, filed, make_user):
+    staff = make_user("manager")
+    tickets.start(filed, actor=staff, expected_version=None)
+    tickets.send_to_committee(filed, actor=staff, expected_version=None)
+    perform(filed.number, "approve", actor=staff, expected_version=None, reason="مستوفية")
+    tickets.register(filed, actor=staff, expected_version=None, note="ملاحظة التسجيل الداخلية")
+    tickets.deliver(filed, actor=staff, expected_version=None, note="ملاحظة التسليم الداخلية")
+    timeline = _timeline_of(html(client.get(f"/t/{tracking_token(fresh(filed))}")))
+    assert 'data-step="registration"' in timeline
+    assert 'data-step="service_delivered"' in timeline
+    assert timeline.index('data-step="registration"') \
+        < timeline.index('data-step="service_delivered"')
+    assert "نستكمل تسجيلك" in timeline
+    assert "ملاحظة التسجيل الداخلية" not in timeline
+    assert "ملاحظة التسليم الداخلية" not in timeline
+
+
+def test_each_answer_of_a_support_request_reads_on_its_own_line(client, make_contact,
+                                                                 make_ticket):
+    ticket = make_ticket(contact=make_contact(phone=PHONE), kind="support_request",
+                         body="عدد أفراد الأسرة: 6\nالدخل الشهري: 3000\nهل لديكم سكن؟: لا")
+    timeline = _timeline_of(html(client.get(f"/t/{tracking_token(ticket)}")))
+    body = timeline.split('data-testid="event-body"', 1)[1].split("</div>", 1)[0]
+    lines = re.findall(r"<p[^>]*>(.*?)</p>", body)
+    assert lines == ["عدد أفراد الأسرة: 6", "الدخل الشهري: 3000", "هل لديكم سكن؟: لا"]
+
+
+def test_every_timeline_entry_the_person_reads_carries_hijri_and_gregorian_dates(
+        client, filed, make_user):
+    tickets.reply(filed, actor=make_user("manager"), expected_version=None, body="أهلاً بك")
+    timeline = _timeline_of(html(client.get(f"/t/{tracking_token(fresh(filed))}")))
+    moments = [part.split("</time>", 1)[0] for part in timeline.split("<time ")[1:]]
+    assert len(moments) == 2
+    year = str(fresh(filed).created_at.year)
+    for moment in moments:
+        assert "هـ" in moment and year in moment

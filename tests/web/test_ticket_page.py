@@ -337,7 +337,8 @@ def test_the_side_panels_take_assign_move_prioritise_and_tag(crew, htmx):
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
-def test_a_stale_version_answers_409_with_the_fresh_ticket_and_the_message(crew, htmx):
+def test_a_stale_version_answers_409_with_the_fresh_ticket_what_changed_and_a_reload_link(
+        crew, htmx):
     ticket = crew.inquiry()
     seen = version_of(ticket)
     services.add_tag(ticket, actor=crew.other_agent, expected_version=None, name="عاجل")
@@ -352,6 +353,12 @@ def test_a_stale_version_answers_409_with_the_fresh_ticket_and_the_message(crew,
                      html)
     assert f'name="version" value="{version_of(ticket)}"' in html  # the fresh version
     assert 'data-tag="عاجل"' in html                                 # the other change
+    # What changed meanwhile, who changed it and when, and a way to reload the page.
+    alert = html.split('data-testid="ticket-alert"', 1)[1].split("</div>", 1)[0]
+    changes = alert.split('data-testid="conflict-changes"', 1)[1].split("</ul>", 1)[0]
+    assert changes.count("<li>") == 1
+    assert "أُضيف وسم" in changes and "خالد الشهري" in changes and "هـ" in changes
+    assert f'href="/tickets/{ticket.number}"' in alert and 'data-testid="reload-ticket"' in alert
     if htmx:
         assert "<html" not in html and response.headers["HX-Retarget"] == "#ticket"
         assert html.lstrip().startswith('<div id="ticket"')
@@ -633,3 +640,28 @@ def test_an_overdue_ticket_shows_its_badge_in_the_header(crew):
     db.session.commit()
     crew.sign_in(crew.agent)
     assert 'data-sla="overdue"' in text(crew.client.get(f"/tickets/{ticket.number}"))
+
+
+def test_every_timeline_entry_carries_its_hijri_and_gregorian_dates(crew):
+    ticket = crew.inquiry()
+    services.add_note(ticket, actor=crew.agent, expected_version=None, body="اتصلت بالمستفيد")
+    crew.sign_in(crew.agent)
+    page = text(crew.client.get(f"/tickets/{ticket.number}"))
+    timeline = page.split('id="ticket-timeline"', 1)[1].split("</ol>", 1)[0]
+    moments = [part.split("</time>", 1)[0] for part in timeline.split("<time ")[1:]]
+    assert len(moments) == 2
+    for moment in moments:
+        assert "هـ" in moment and str(ticket.created_at.year) in moment
+
+
+def test_acting_from_a_page_older_than_ones_own_last_change_is_no_conflict(crew):
+    ticket = crew.inquiry()
+    seen = version_of(ticket)
+    crew.sign_in(crew.manager)
+    moved = post(crew, ticket, "change_team", {"change_team-team_id": str(crew.research.id),
+                                               "version": str(seen)}, htmx=True)
+    assert moved.status_code == 200
+    services.set_priority(ticket, actor=crew.manager, expected_version=None, priority="high")
+    started = act(crew, ticket, "start", version=seen, htmx=True)
+    assert started.status_code == 200
+    assert status_of(ticket) == "in_progress"
