@@ -155,6 +155,14 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not (debug or testing),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not turn every limited page into a 500: the limits are counted
+        # in this process's memory until it answers again (checked with backoff), and an
+        # error the fallback cannot absorb lets the request through rather than fail it.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # A dead host must not hold a request for the OS's connect timeout.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
+        if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         # Per API token (per address without one); e.g. "600 per minute".
