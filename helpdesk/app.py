@@ -117,8 +117,10 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
     from helpdesk.web.home import bp as home_bp
+    from helpdesk.web.input_guard import register_input_guard
     from helpdesk.webhooks.views import bp as outgoing_webhooks_bp
 
+    register_input_guard(app)  # first: it bounds every route's <int:…> ids
     for blueprint in (assets_bp, health_bp, auth_bp, home_bp, channels_bp, webhooks_bp,
                       intake_bp, tickets_bp, committee_bp, admin_bp, services_bp, contacts_bp,
                       search_bp, portal_bp, applications_bp):
