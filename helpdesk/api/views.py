@@ -25,7 +25,7 @@ from helpdesk.api.operations import (
     token_rate_key,
 )
 from helpdesk.api.schema import Array, Integer, String
-from helpdesk.api.services import create_ticket, save_contact
+from helpdesk.api.services import IdempotencyConflict, create_ticket, save_contact
 from helpdesk.channels.intake import UnknownChannel
 from helpdesk.channels.services import channel_statuses
 from helpdesk.committee import services as committee
@@ -112,6 +112,14 @@ def invalid_transition(exc: InvalidTransition):
     return _err(409, "invalid_transition", lambda: (exc.message, None))
 
 
+@bp.errorhandler(IdempotencyConflict)
+def idempotency_conflict(exc: IdempotencyConflict):
+    return _err(422, "idempotency_conflict",
+                lambda: (_("This key was already used for a different request."),
+                         {exc.field: _("Send a new key for a new request, or repeat the "
+                                       "first request exactly.")}))
+
+
 @bp.errorhandler(UnknownChannel)
 def unknown_channel(exc: UnknownChannel):
     return _err(422, "validation_failed",
@@ -163,7 +171,8 @@ def unexpected(exc: Exception):
 NUMBER = Parameter("number", "path", String(), "The ticket's number, e.g. 2026-000123.",
                    required=True)
 IDEMPOTENCY_KEY = Parameter("Idempotency-Key", "header", String(min_length=1, max_length=200),
-                            "A repeat with the same key returns the first result.")
+                            "A repeat with the same key and body by the same token returns "
+                            "the first result; the same key with another body answers 422.")
 
 
 # What a ticket's answer lets a client do next (OpenAPI links): its number goes into the
@@ -280,7 +289,7 @@ def get_ticket(caller: Caller, body: None, number: str):
                Link("TakeAction", "take_action", "Take an action.", _NUMBER))})
 def post_ticket(caller: Caller, body: dict[str, Any]):
     key = request.headers.get("Idempotency-Key")
-    result = create_ticket(caller.user, body, idempotency_key=key)
+    result = create_ticket(caller.user, body, token_id=caller.token.id, idempotency_key=key)
     # A repeat answers exactly as the first request did.
     response = jsonify({"number": result.ticket.number,
                         "tracking_url": url_for("portal.ticket",
