@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from helpdesk.accounts.permissions import can
@@ -56,6 +57,7 @@ from helpdesk.tickets.queue import (
 from helpdesk.tickets.states import COMMITTEE_ACTIONS
 from helpdesk.tickets.vocabulary import ACTIONS, KINDS, PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
+from helpdesk.web.input_guard import value_out_of_range
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +158,11 @@ def http_error(exc: HTTPException):
 # over a blueprint's handler for the exception class: register ours per code too.
 for _status in HTTP_MESSAGES:
     bp.register_error_handler(_status, http_error)
+
+
+# A value the database refused (out of range): the app's answer, in this JSON shape.
+bp.register_error_handler(OverflowError, value_out_of_range)
+bp.register_error_handler(DataError, value_out_of_range)
 
 
 @bp.errorhandler(Exception)

@@ -1,11 +1,4 @@
-"""GET /healthz: each dependency's state in JSON; 503 when a required one is down.
-
-The database is required: without it nothing works, and a load balancer should send the
-traffic elsewhere. Redis is reported but not required: while it is down the rate limits
-count in each process's memory and new outbox messages wait in the database for the
-worker's sweep, so taking every instance out of rotation would only turn a degraded
-service into an outage.
-"""
+"""GET /healthz: each dependency's state in JSON; 503 when a required one is down."""
 
 from __future__ import annotations
 
@@ -56,6 +49,10 @@ def _rate_limits() -> str:
     return limiter.storage.__class__.__name__.removesuffix("Storage").lower()
 
 
+# The database is required: without it nothing works, and a load balancer should send the
+# traffic elsewhere. Redis is not: while it is down the rate limits count in each process's
+# memory and new outbox messages wait in the database for the worker's sweep, so taking
+# every instance out of rotation would only turn a degraded service into an outage.
 CHECKS = (
     Check("database", True, _database, "nothing can be read or saved"),
     Check("queue", False, _queue, "messages wait in the database until the queue is back"),

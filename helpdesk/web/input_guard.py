@@ -1,24 +1,27 @@
-"""Input no view can use, refused once for every request before any view sees it.
-
-A NUL character (PostgreSQL's text columns refuse it, SQLite keeps it: either way no person
-types one), JSON nested deeper than any of our documents (Python's parser would run out of
-stack), and ids in URLs beyond the database's integer columns: a clear 400 or 404 in the
-reader's language — JSON under /api/ — instead of a database error turned into a 500.
-"""
+"""Input no view can use, refused once per request with a clear 400 or 404, never a 500."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
 from helpdesk.api.operations import request_language
+from helpdesk.extensions import db
 from helpdesk.web.errors import _error_page
+
+# A NUL character (PostgreSQL's text columns refuse it; nobody types one), JSON nested
+# deeper than any of our documents (Python's parser would run out of stack) and ids beyond
+# the database's integer columns would otherwise reach the database or the parser and come
+# back as a 500. The answer is in the reader's language, JSON under /api/.
+log = logging.getLogger(__name__)
 
 MAX_ROW_ID = 2**31 - 1   # ids are 32-bit integers on PostgreSQL
 MAX_JSON_DEPTH = 32      # our deepest document (a ticket with its timeline) is 5 deep
@@ -100,6 +103,8 @@ def _is_api_request() -> bool:
 def _message(code: str) -> str:
     if code == "too_deep":
         return _("The request's JSON is nested too deeply.")
+    if code == "out_of_range":
+        return _("A value in the request is too large. Check it and try again.")
     return _("The request contains a character that is not allowed (NUL). Remove it and "
              "try again.")
 
@@ -131,7 +136,19 @@ def check_request_input() -> Response | None:
     return None
 
 
+def value_out_of_range(error: Exception) -> Response:
+    """The safety net for a number no check caught (a form's id, a cursor): the database
+    or its driver refused it. The transaction is rolled back so the page can be drawn."""
+    log.warning("refused a value out of range: %s %s: %s", request.method, request.path,
+                str(error).splitlines()[0] if str(error) else type(error).__name__)
+    db.session.rollback()
+    return _refuse("out_of_range", None)
+
+
 def register_input_guard(app: Flask) -> None:
-    """Before any route is added: ``<int:…>`` takes only row ids; then the request check."""
+    """Before any route is added: ``<int:…>`` takes only row ids; then the request check
+    and the handlers for values out of range."""
     app.url_map.converters["int"] = RowIdConverter
     app.before_request(check_request_input)
+    app.register_error_handler(OverflowError, value_out_of_range)
+    app.register_error_handler(DataError, value_out_of_range)

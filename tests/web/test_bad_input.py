@@ -137,3 +137,30 @@ def test_ordinary_input_with_brackets_and_backslashes_still_passes(client, api_h
     response = client.post("/api/v1/tickets", json=new_ticket(subject=text[:200]),
                            headers=api_headers)
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+BIG = "99999999999999999999"
+TOO_LARGE_AR = "إحدى القيم في الطلب كبيرة جدًا"
+
+
+def test_an_id_beyond_the_integer_range_in_a_form_or_cursor_is_refused_not_a_500(
+        client, make_user, login, make_ticket):
+    ticket = make_ticket()
+    login(make_user("admin"))
+    for response in (
+            client.post(f"/tickets/{ticket.number}/actions/assign",
+                        data={"assign-assignee_id": BIG, "version": ticket.version}),
+            client.post(f"/tickets/{ticket.number}/actions/change_team",
+                        data={"change_team-team_id": BIG, "version": ticket.version}),
+            client.get(f"/contacts?after={BIG}")):
+        assert response.status_code == 400
+        assert TOO_LARGE_AR in response.get_data(as_text=True)
+    # The transaction was rolled back: the next request works.
+    assert client.get(f"/tickets/{ticket.number}").status_code == 200
+
+
+def test_an_api_cursor_beyond_the_integer_range_is_refused_in_json(client, api_headers):
+    response = client.get(f"/api/v1/contacts?after={BIG}", headers=api_headers)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "out_of_range"
+    assert client.get("/api/v1/contacts", headers=api_headers).status_code == 200
