@@ -16,6 +16,7 @@ from helpdesk.accounts.models import User
 from helpdesk.accounts.permissions import can
 from helpdesk.api.models import ApiToken
 from helpdesk.channels.intake import IntakeResult
+from helpdesk.channels.registry import registered_channels
 from helpdesk.contacts.models import Contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
@@ -138,8 +139,10 @@ def _external_id(token_id: int, data: Mapping[str, Any], key: str | None
 
 def _recorded(external_id: str) -> ExternalRef | None:
     """This caller's earlier request with this key, on whichever channel it was sent."""
-    return db.session.scalar(select(ExternalRef).where(ExternalRef.external_id == external_id)
-                             .order_by(ExternalRef.id).limit(1))
+    # Every channel named, so that the (channel, external id) unique index answers.
+    return db.session.scalar(select(ExternalRef).where(
+        ExternalRef.channel_key.in_(sorted(registered_channels())),
+        ExternalRef.external_id == external_id).order_by(ExternalRef.id).limit(1))
 
 
 def _first_result(ref: ExternalRef, fingerprint: str, field: str) -> IntakeResult:

@@ -196,11 +196,13 @@ TICKET_LINKS = (
 
 
 def errors(*statuses: int) -> dict[int, tuple[str, Any]]:
-    names = {400: "Malformed JSON", 401: "Missing or invalid token",
+    # Any request may be refused before its operation runs (helpdesk/web/input_guard.py).
+    names = {400: "Malformed JSON, a NUL character, JSON nested too deeply, or a number "
+                  "out of range", 401: "Missing or invalid token",
              403: "Scope or permission missing", 404: "Not found or out of reach",
              409: "Stale version or action not available now", 422: "Validation failed",
              429: "Rate limit exceeded"}
-    return {status: (names[status], schemas.ERROR) for status in (401, 429, *statuses)}
+    return {status: (names[status], schemas.ERROR) for status in (400, 401, 429, *statuses)}
 
 
 def _ticket_json(caller: Caller, number: str) -> dict[str, Any]:
