@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpdesk.config import load_config, plugin_env_settings
 from helpdesk.errors import StartupError
@@ -25,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None, *,
     app = Flask("helpdesk", instance_path=settings["INSTANCE_PATH"],
                 instance_relative_config=False)
     app.config.update(settings)
+    configure_proxies(app)
     configure_logging(app)
     configure_plugins(app, plugins)
     configure_extensions(app)
@@ -35,6 +37,15 @@ def create_app(config: Mapping[str, Any] | None = None, *,
     configure_security_headers(app)
     configure_cli(app)
     return app
+
+
+def configure_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, the client's address and scheme are the
+    ones they forward (rate limits, the audit log, https links); with none, the headers
+    are ignored, since any client could write them."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def configure_logging(app: Flask) -> None:
@@ -176,8 +187,10 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
     from helpdesk.web.home import bp as home_bp
+    from helpdesk.web.input_guard import register_input_guard
     from helpdesk.webhooks.views import bp as outgoing_webhooks_bp
 
+    register_input_guard(app)  # first: it bounds every route's <int:…> ids
     for blueprint in (assets_bp, health_bp, auth_bp, home_bp, channels_bp, webhooks_bp,
                       intake_bp, tickets_bp, committee_bp, admin_bp, services_bp, contacts_bp,
                       search_bp, portal_bp, applications_bp):

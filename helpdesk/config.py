@@ -60,6 +60,21 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type = int)
     return value
 
 
+MAX_TRUSTED_PROXIES = 5
+
+
+def _trusted_proxy_count(env: Mapping[str, str]) -> int:
+    """How many reverse proxies in front of the app add X-Forwarded-For (0: none, the
+    header is ignored: a client could write anything in it)."""
+    raw = env.get("TRUSTED_PROXY_COUNT", "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit() or int(raw) > MAX_TRUSTED_PROXIES:
+        raise StartupError(f"TRUSTED_PROXY_COUNT must be a whole number from 0 to "
+                           f"{MAX_TRUSTED_PROXIES}, not {raw!r}")
+    return int(raw)
+
+
 def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """The outbox worker (huey) and the core's SMS and email senders."""
     sms_url = env.get("SMS_GATEWAY_URL", "").strip() or None
@@ -154,7 +169,16 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not (debug or testing),
+        "TRUSTED_PROXY_COUNT": _trusted_proxy_count(env),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not turn every limited page into a 500: the limits are counted
+        # in this process's memory until it answers again (checked with backoff), and an
+        # error the fallback cannot absorb lets the request through rather than fail it.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # A dead host must not hold a request for the OS's connect timeout.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
+        if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         # Per API token (per address without one); e.g. "600 per minute".

@@ -100,8 +100,9 @@ NEW_TICKET = Object(name="NewTicket", properties={
         "email": String(max_length=254),
     }),
     "external_id": String(min_length=1, max_length=200,
-                          description="The sender's id for this ticket: a repeat returns "
-                                      "the first result."),
+                          description="The sender's id for this ticket, its own (ids "
+                                      "are kept per token): a repeat with the same body "
+                                      "returns the first result, another body answers 422."),
     "attachments": Array(items=Ref(target=ATTACHMENT), max_items=5,
                          description="Documents, as the portal accepts them: PDF, JPEG or "
                                      "PNG, recognised by content, 5 MB each by default."),

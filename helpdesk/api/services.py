@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import io
+import json
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -18,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 from helpdesk.accounts.models import User
 from helpdesk.accounts.permissions import can
 from helpdesk.api.models import ApiToken
-from helpdesk.channels.registry import get_channel
+from helpdesk.channels.registry import get_channel, registered_channels
 from helpdesk.channels.services import is_channel_active
 from helpdesk.contacts.models import Contact
 from helpdesk.contacts.services import find_or_create_contact
@@ -29,7 +30,7 @@ from helpdesk.portal.services import check_document, document_max_bytes
 from helpdesk.services_catalog.services import get_active_service
 from helpdesk.tickets.errors import PermissionDenied
 from helpdesk.tickets.intake import IntakeResult, Person, receive_structured
-from helpdesk.tickets.models import Attachment, Event
+from helpdesk.tickets.models import Attachment, Event, ExternalRef, Ticket
 from helpdesk.uploads import store_checked
 from helpdesk.validation import ValidationError
 
@@ -118,6 +119,48 @@ API_ID_PREFIX = "api:"
 MAX_IDEMPOTENCY_KEY = 200
 
 
+class IdempotencyConflict(Exception):
+    """This caller sent this key (or external id) before with a different body."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field   # "Idempotency-Key" or "external_id"
+
+
+def request_fingerprint(data: Mapping[str, Any]) -> str:
+    """The SHA-256 of the request's body, whatever the order or spacing of its keys."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _external_id(token_id: int, data: Mapping[str, Any], key: str | None
+                 ) -> tuple[str, str | None]:
+    """(the ExternalRef id, the field that named it) for a new ticket.
+
+    A caller's keys are its own: they are stored under its token, so another caller
+    sending the same key or external id gets its own ticket, never this one's number
+    and tracking link. Without either, every request is a new ticket."""
+    if data.get("external_id"):
+        return f"{API_ID_PREFIX}{token_id}:id:{data['external_id']}", "external_id"
+    if key is not None:
+        return f"{API_ID_PREFIX}{token_id}:key:{key}", "Idempotency-Key"
+    return f"{API_ID_PREFIX}once:{secrets.token_urlsafe(16)}", None
+
+
+def _recorded(external_id: str) -> ExternalRef | None:
+    """This caller's earlier request with this key, on whichever channel it was sent."""
+    # Every channel named, so that the (channel, external id) unique index answers.
+    return db.session.scalar(select(ExternalRef).where(
+        ExternalRef.channel_key.in_(sorted(registered_channels())),
+        ExternalRef.external_id == external_id).order_by(ExternalRef.id).limit(1))
+
+
+def _first_result(ref: ExternalRef, fingerprint: str, field: str) -> IntakeResult:
+    if ref.fingerprint != fingerprint:
+        raise IdempotencyConflict(field)
+    return IntakeResult(db.session.get(Ticket, ref.ticket_id), created=False, duplicate=True)
+
+
 MAX_ATTACHMENTS = 5
 
 
@@ -180,10 +223,13 @@ def _attach(uploads: list[Any], user: User):
     return attach
 
 
-def create_ticket(user: User, data: Mapping[str, Any], *,
+def create_ticket(user: User, data: Mapping[str, Any], *, token_id: int,
                   idempotency_key: str | None = None) -> IntakeResult:
-    """Open a ticket on an active channel as ``user``; a repeat of the same external id
-    (or idempotency key) returns the first ticket and writes nothing."""
+    """Open a ticket on an active channel as ``user`` (calling with token ``token_id``).
+
+    A repeat of the same external id (or idempotency key) by the same token with the same
+    body returns the first ticket and writes nothing; with another body it raises
+    IdempotencyConflict."""
     if not can(user, "tickets.create"):
         raise PermissionDenied("tickets.create")
     errors: dict[str, str] = {}
@@ -209,21 +255,37 @@ def create_ticket(user: User, data: Mapping[str, Any], *,
         errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
-    external_id = data.get("external_id") or (
-        API_ID_PREFIX + (idempotency_key or secrets.token_urlsafe(16)))
+    external_id, named_by = _external_id(token_id, data, idempotency_key)
+    fingerprint = request_fingerprint(data)
+    if named_by is not None and (earlier := _recorded(external_id)) is not None:
+        return _first_result(earlier, fingerprint, named_by)
     contact = data.get("contact") or {}
     message = InboundMessage(external_id=external_id, body=data["body"], kind=data["kind"],
                              subject=data.get("subject") or None)
     person = Person(name=contact.get("name") or None, phone=contact.get("phone") or None,
                     email=contact.get("email") or None,
                     national_id=contact.get("national_id") or None)
+    attach = _attach(uploads, user)
+
+    def on_created(ticket: Ticket) -> None:
+        attach(ticket)
+        # The intake has just written the ExternalRef, in this transaction.
+        db.session.execute(update(ExternalRef).where(
+            ExternalRef.channel_key == key, ExternalRef.external_id == external_id)
+            .values(fingerprint=fingerprint).execution_options(synchronize_session=False))
+
     try:
-        return receive_structured(key, message, person, actor=user,
-                                  priority=data.get("priority") or "normal",
-                                  service_id=service_id, on_created=_attach(uploads, user))
+        result = receive_structured(key, message, person, actor=user,
+                                    priority=data.get("priority") or "normal",
+                                    service_id=service_id, on_created=on_created)
     except ValidationError as exc:
         raise ValidationError({f"contact.{name}": text
                                for name, text in exc.errors.items()}) from None
+    if result.duplicate and named_by is not None:  # a concurrent twin committed first
+        earlier = _recorded(external_id)
+        if earlier is not None:
+            return _first_result(earlier, fingerprint, named_by)
+    return result
 
 
 def save_contact(user: User, data: Mapping[str, Any]) -> Contact:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from helpdesk.accounts.permissions import can
@@ -25,7 +26,7 @@ from helpdesk.api.operations import (
     token_rate_key,
 )
 from helpdesk.api.schema import Array, Integer, String
-from helpdesk.api.services import create_ticket, save_contact
+from helpdesk.api.services import IdempotencyConflict, create_ticket, save_contact
 from helpdesk.channels.services import channel_statuses
 from helpdesk.committee import services as committee
 from helpdesk.extensions import csrf, limiter
@@ -56,6 +57,7 @@ from helpdesk.tickets.states import COMMITTEE_ACTIONS
 from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.tickets.vocabulary import ACTIONS, KINDS, PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
+from helpdesk.web.input_guard import value_out_of_range
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,14 @@ def invalid_transition(exc: InvalidTransition):
     return _err(409, "invalid_transition", lambda: (exc.message, None))
 
 
+@bp.errorhandler(IdempotencyConflict)
+def idempotency_conflict(exc: IdempotencyConflict):
+    return _err(422, "idempotency_conflict",
+                lambda: (_("This key was already used for a different request."),
+                         {exc.field: _("Send a new key for a new request, or repeat the "
+                                       "first request exactly.")}))
+
+
 @bp.errorhandler(UnknownChannel)
 def unknown_channel(exc: UnknownChannel):
     return _err(422, "validation_failed",
@@ -150,6 +160,11 @@ for _status in HTTP_MESSAGES:
     bp.register_error_handler(_status, http_error)
 
 
+# A value the database refused (out of range): the app's answer, in this JSON shape.
+bp.register_error_handler(OverflowError, value_out_of_range)
+bp.register_error_handler(DataError, value_out_of_range)
+
+
 @bp.errorhandler(Exception)
 def unexpected(exc: Exception):
     log.exception("API request failed: %s %s", request.method, request.path)
@@ -163,7 +178,8 @@ def unexpected(exc: Exception):
 NUMBER = Parameter("number", "path", String(), "The ticket's number, e.g. 2026-000123.",
                    required=True)
 IDEMPOTENCY_KEY = Parameter("Idempotency-Key", "header", String(min_length=1, max_length=200),
-                            "A repeat with the same key returns the first result.")
+                            "A repeat with the same key and body by the same token returns "
+                            "the first result; the same key with another body answers 422.")
 
 
 # What a ticket's answer lets a client do next (OpenAPI links): its number goes into the
@@ -180,11 +196,13 @@ TICKET_LINKS = (
 
 
 def errors(*statuses: int) -> dict[int, tuple[str, Any]]:
-    names = {400: "Malformed JSON", 401: "Missing or invalid token",
+    # Any request may be refused before its operation runs (helpdesk/web/input_guard.py).
+    names = {400: "Malformed JSON, a NUL character, JSON nested too deeply, or a number "
+                  "out of range", 401: "Missing or invalid token",
              403: "Scope or permission missing", 404: "Not found or out of reach",
              409: "Stale version or action not available now", 422: "Validation failed",
              429: "Rate limit exceeded"}
-    return {status: (names[status], schemas.ERROR) for status in (401, 429, *statuses)}
+    return {status: (names[status], schemas.ERROR) for status in (400, 401, 429, *statuses)}
 
 
 def _ticket_json(caller: Caller, number: str) -> dict[str, Any]:
@@ -280,7 +298,7 @@ def get_ticket(caller: Caller, body: None, number: str):
                Link("TakeAction", "take_action", "Take an action.", _NUMBER))})
 def post_ticket(caller: Caller, body: dict[str, Any]):
     key = request.headers.get("Idempotency-Key")
-    result = create_ticket(caller.user, body, idempotency_key=key)
+    result = create_ticket(caller.user, body, token_id=caller.token.id, idempotency_key=key)
     # A repeat answers exactly as the first request did.
     response = jsonify({"number": result.ticket.number,
                         "tracking_url": url_for("portal.ticket",

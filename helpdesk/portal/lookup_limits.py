@@ -4,10 +4,14 @@ The portal's /track form and the API's POST /api/v1/public/track answer the same
 (is there a request with this number, filed with this phone?), so someone guessing numbers
 must not get twice the tries by using both. Both routes take their limits from
 ``limit_failed_lookups``: flask-limiter's shared limits, with one scope and one key per
-limit, so the per-address and the per-number counts are the same on both.
+limit, so the counts are the same on both.
 
-Only failed lookups count (each route says what failure looks like to it): a person who
-finds their request is never blocked.
+Failures are counted per address and per (number, address), never per number alone: a
+count every visitor shares would let one person who types wrong phones for someone else's
+number lock its rightful owner out. Only failed lookups count (each route says what failure
+looks like to it): a person who finds their request is never counted, and the signed link
+sent by SMS is never limited. The address is the client's as the trusted proxies report it
+(``TRUSTED_PROXY_COUNT``), not the proxy's.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from typing import Any, TypeVar
 
 from flask import current_app
 from flask.wrappers import Response
+from flask_limiter.util import get_remote_address
 
 from helpdesk.extensions import limiter
 from helpdesk.portal.services import clean_ticket_number
 
 ADDRESS_SCOPE = "tracking-lookups"       # failed lookups from one address
-NUMBER_SCOPE = "tracking-lookups-number"  # failed lookups of one ticket number
+NUMBER_SCOPE = "tracking-lookups-number"  # failed lookups of one number from one address
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -46,7 +51,8 @@ def limit_failed_lookups(*, number: Callable[[], Any],
 
     def number_key() -> str:
         raw = number()
-        return "track-number:" + clean_ticket_number(raw if isinstance(raw, str) else "")
+        cleaned = clean_ticket_number(raw if isinstance(raw, str) else "")
+        return f"track-number:{cleaned}@{get_remote_address()}"
 
     per_address = limiter.shared_limit(lookup_limit, scope=ADDRESS_SCOPE, methods=methods,
                                        deduct_when=failed)

@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from phonenumbers import NumberParseException
 from sqlalchemy import func, select
 
+from helpdesk.accounts.models import User
 from helpdesk.accounts.permissions import can
 from helpdesk.audit.services import record_audit
 from helpdesk.channels.registry import registered_channels
@@ -167,16 +168,26 @@ def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[bytes]:
 
 @dataclass(frozen=True)
 class QueueExport:
-    """An export that has been authorised and written to the audit log, ready to stream."""
+    """An export that has been authorised and written to the audit log, ready to stream.
 
-    user: Any
+    It holds plain values, never the request's ORM objects: the body is written after the
+    view has returned, when the request's session is gone (its objects detached), so the
+    rows are read again, as this user and in this language, by the stream's own session.
+    """
+
+    user_id: int
+    locale: str
     filters: QueueFilters
     filename: str
     rows: int
     truncated: bool
 
     def chunks(self) -> Iterator[bytes]:
-        return csv_chunks(export_rows(self.user, self.filters))
+        with force_locale(self.locale):
+            user = db.session.get(User, self.user_id)
+            if user is None:  # deleted between the audit entry and the first byte
+                return
+            yield from csv_chunks(export_rows(user, self.filters))
 
 
 def _matching_count(user: Any, filters: QueueFilters, bound: int) -> int:
@@ -204,5 +215,5 @@ def start_export(user: Any, filters: QueueFilters) -> QueueExport:
                         "truncated": truncated})
     db.session.commit()
     stamp = utcnow().astimezone(RIYADH).strftime("%Y%m%d-%H%M")
-    return QueueExport(user=user, filters=filters, filename=f"sila-tickets-{stamp}.csv",
-                       rows=rows, truncated=truncated)
+    return QueueExport(user_id=user.id, locale=current_language(), filters=filters,
+                       filename=f"sila-tickets-{stamp}.csv", rows=rows, truncated=truncated)

@@ -158,7 +158,11 @@ class Rating(db.Model):
 
 
 class ExternalRef(db.Model):
-    """(channel, external id) → ticket: the idempotency of every intake."""
+    """(channel, external id) → ticket: the idempotency of every intake.
+
+    ``fingerprint`` is the SHA-256 of the request that created it when its sender can
+    repeat it with another body (the API): a reused key with a different body is refused.
+    """
 
     __tablename__ = "external_refs"
     __table_args__ = (UniqueConstraint("channel_key", "external_id"),)
@@ -170,6 +174,7 @@ class ExternalRef(db.Model):
         ForeignKey("tickets.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class Referral(db.Model):

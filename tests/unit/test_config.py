@@ -49,6 +49,9 @@ def test_an_unsupported_database_is_refused():
     ("FLASK_DEBUG", "maybe"),
     ("HELPDESK_DEFAULT_LOCALE", "fr"),
     ("REDIS_URL", "http://localhost:6379"),
+    ("TRUSTED_PROXY_COUNT", "-1"),
+    ("TRUSTED_PROXY_COUNT", "one"),
+    ("TRUSTED_PROXY_COUNT", "9"),
 ])
 def test_unknown_configuration_values_are_refused(name, value):
     env = {"SECRET_KEY": "s", name: value}
@@ -68,6 +71,18 @@ def test_redis_url_selects_redis_for_rate_limits():
     config = load_config({"SECRET_KEY": "s", "REDIS_URL": "redis://127.0.0.1:6379/0"})
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     assert load_config({"SECRET_KEY": "s"})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_no_proxy_is_trusted_unless_the_operator_says_how_many_there_are():
+    assert load_config({"SECRET_KEY": "s"})["TRUSTED_PROXY_COUNT"] == 0
+    assert load_config({"SECRET_KEY": "s", "TRUSTED_PROXY_COUNT": "1"})[
+        "TRUSTED_PROXY_COUNT"] == 1
+
+
+def test_redis_rate_limits_fall_back_to_memory_with_short_timeouts():
+    config = load_config({"SECRET_KEY": "s", "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+    assert config["RATELIMIT_STORAGE_OPTIONS"]["socket_connect_timeout"] <= 1
 
 
 def test_plugin_settings_are_split_by_the_longest_matching_plugin_key():

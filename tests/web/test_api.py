@@ -562,3 +562,65 @@ def test_the_api_documentation_page_renders_without_scripts(client):
     assert "/api/v1/tickets/{number}/actions" in html and "NewTicket" in html
     assert '<a href="#take_action" title="Take an action on the version seen.">TakeAction</a>' \
         in html
+
+
+# ---------------------------------------------------------------------------------------
+# Idempotency keys belong to their caller
+
+def test_two_callers_with_the_same_key_each_get_their_own_ticket(client, bearer):
+    website, call_centre = bearer(), bearer()
+    for field in ({"headers": {"Idempotency-Key": "order-1"}},
+                  {"json": {"external_id": "crm-1"}}):
+        extra_headers = field.get("headers", {})
+        body = new_ticket(**field.get("json", {}))
+        first = client.post("/api/v1/tickets", json=body,
+                            headers={**website, **extra_headers})
+        second = client.post("/api/v1/tickets", json=body,
+                             headers={**call_centre, **extra_headers})
+        assert first.status_code == second.status_code == 201
+        assert first.get_json()["number"] != second.get_json()["number"]
+        assert first.get_json()["tracking_url"] != second.get_json()["tracking_url"]
+        # Each caller's own repeat still returns its own first answer.
+        again = client.post("/api/v1/tickets", json=body,
+                            headers={**call_centre, **extra_headers})
+        assert again.get_json()["number"] == second.get_json()["number"]
+    assert ticket_count() == 4
+
+
+def test_a_caller_cannot_reach_a_channels_message_by_its_external_id(client, bearer, app):
+    from helpdesk.channels.intake import receive
+
+    from helpdesk.plugin_api.types import InboundMessage
+
+    provider = receive("website", InboundMessage(external_id="wamid.42", body="رسالة خاصة",
+                                                 sender_phone="+966512345670"))
+    response = client.post("/api/v1/tickets", json=new_ticket(external_id="wamid.42"),
+                           headers=bearer("agent"))
+    assert response.status_code == 201
+    assert response.get_json()["number"] != provider.ticket.number
+
+
+def test_a_key_reused_with_a_different_body_answers_422(client, bearer):
+    headers = {**bearer(), "Idempotency-Key": "order-9"}
+    first = client.post("/api/v1/tickets", json=new_ticket(), headers=headers)
+    assert first.status_code == 201
+    changed = client.post("/api/v1/tickets", json=new_ticket(subject="موضوع آخر"),
+                          headers=headers)
+    error = assert_error(changed, 422, "idempotency_conflict")
+    assert list(error["fields"]) == ["Idempotency-Key"]
+    assert first.get_json()["number"] not in changed.get_data(as_text=True)
+    # The same body in another key order and spacing is the same request.
+    import json as json_module
+    reordered = json_module.dumps(dict(reversed(list(new_ticket().items()))), indent=2)
+    same = client.post("/api/v1/tickets", data=reordered, content_type="application/json",
+                       headers=headers)
+    assert same.status_code == 201
+    assert same.get_json()["number"] == first.get_json()["number"]
+
+    ext = bearer()
+    client.post("/api/v1/tickets", json=new_ticket(external_id="crm-9"), headers=ext)
+    error = assert_error(client.post("/api/v1/tickets", headers=ext,
+                                     json=new_ticket(external_id="crm-9", channel="phone")),
+                         422, "idempotency_conflict")
+    assert list(error["fields"]) == ["external_id"]
+    assert ticket_count() == 2

@@ -118,8 +118,8 @@ def test_a_phone_that_cannot_be_a_phone_is_refused_at_its_field(client, filed):
                  422, "validation_failed")
 
 
-def test_repeated_failed_lookups_on_one_number_are_refused(make_app, make_contact,
-                                                           make_ticket):
+def test_repeated_failed_lookups_on_one_number_from_one_address_are_refused(
+        make_app, make_contact, make_ticket):
     app = make_app(RATELIMIT_ENABLED=True, PORTAL_NUMBER_RATE_LIMIT="3 per hour",
                    PORTAL_LOOKUP_RATE_LIMIT="100 per hour")
     with app.app_context():
@@ -128,13 +128,14 @@ def test_repeated_failed_lookups_on_one_number_are_refused(make_app, make_contac
         client = app.test_client()
         statuses = [client.post("/api/v1/public/track",
                                 json={"number": ticket.number, "phone": f"05000000{n:02d}"},
-                                environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code
+                                environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code
                     for n in range(1, 5)]
         assert statuses == [404, 404, 404, 429]
+        # The guesses of one address never lock the rightful person out.
         right = client.post("/api/v1/public/track",
                             json={"number": ticket.number, "phone": PHONE},
                             environ_base={"REMOTE_ADDR": "10.0.0.9"})
-        assert_error(right, 429, "too_many_requests")
+        assert right.status_code == 200
 
 
 def test_one_address_guessing_many_numbers_is_refused(make_app):

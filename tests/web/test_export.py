@@ -260,3 +260,33 @@ def test_the_queue_links_to_the_export_with_its_filters_for_those_allowed(
     html = login(officer).get("/tickets").get_data(as_text=True)
     assert 'data-testid="queue-table"' in html
     assert 'data-testid="export-csv"' not in html
+
+
+@pytest.mark.parametrize("role", ["admin", "manager", "agent"])
+def test_the_whole_file_streams_after_the_request_has_ended_for_every_role_allowed(
+        role, make_app, make_user, make_ticket):
+    """As in production: no application context outlives the request (the other tests
+    keep one open, which keeps the request's session and its objects alive)."""
+    from tests.conftest import PASSWORD
+
+    app = make_app()
+    with app.app_context():
+        user = make_user(role)
+        team = Team(key=f"team-{role}", name_ar="الفريق", name_en="Team")
+        team.members.append(user)
+        db.session.add(team)
+        db.session.commit()
+        tickets = [make_ticket(team_id=team.id) for _ in range(3)]
+        expected = [t.number for t in reversed(tickets)]
+        email = user.email
+    client = app.test_client()
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    client.post("/locale", data={"locale": "en"})
+
+    with client.get("/tickets/export.csv", buffered=False) as response:
+        assert response.status_code == 200
+        body = b"".join(response.response)
+
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert rows[0][0] == "Number"  # the reader's language, chosen before the stream began
+    assert numbers_in(rows) == expected
