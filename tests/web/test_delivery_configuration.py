@@ -55,7 +55,7 @@ def test_the_channel_settings_page_names_each_sender_without_settings_and_what_t
     html = client.get("/admin/channels").get_data(as_text=True)
     assert 'data-testid="sender-problems"' in html
     assert 'data-sender="core"' in html and "SMS_GATEWAY_URL" in html and "SMTP_HOST" in html
-    assert "رسائل SMS للتذاكر التي لا تستطيع قناتها الرد" in html
+    assert "الرسائل النصية للتذاكر التي لا تستطيع قناتها الرد" in html
     assert 'data-sender="phone"' in html and 'data-sender="website"' in html
 
     db.session.add(ChannelConfig(channel_key="phone", settings={
