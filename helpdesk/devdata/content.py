@@ -24,6 +24,10 @@ ASSOCIATION: dict[str, Any] = {
     "city": "الرياض",
     "phone": "+966112345670",
     "email": "info@demo.sila.sa",
+    # How the public reaches the association: the portal's channel tiles show these.
+    "whatsapp_number": "+966512345670",
+    "address": "حي النسيم، شارع الأمير سعود بن محمد، الرياض 14241",
+    "postal_address": "ص.ب 1234، الرياض 11411",
     "committee_window_days": 14,
     "policy_board_meeting": "اجتماع مجلس الإدارة الثالث للدورة الحالية (المحضر رقم 3/1447)",
     # 20 Rabi' al-Akhir 1447 AH; the Hijri date is derived from this one, never re-typed.
