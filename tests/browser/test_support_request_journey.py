@@ -8,7 +8,9 @@ association's automatic message names the missing document and the tracking page
 request waiting for it. The person sends the missing document through the tracking page.
 An agent verifies the checklist, moves the request on and refers it to the research
 officer, who records the study and returns it; the agent sends it to the committee, and a
-committee member approves it on the agenda page.
+committee member approves it on the agenda page. The agent then registers it, delivers the
+service and closes it, with no manager's help (issue #10), and the person reads each of
+those steps on the tracking page.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_lifecycle import (
     APPROVED,
     AT_COMMITTEE,
+    CLOSED,
     IN_PROGRESS,
     REFERRED,
+    REGISTRATION,
+    SERVICE_DELIVERED,
     expect_status,
     switch_to,
 )
@@ -235,5 +240,20 @@ def test_a_service_defined_in_the_interface_carries_a_request_to_the_committee_a
         expect_status(page, APPROVED)
         person.goto(tracking_url)
         expect(person.get_by_test_id("portal-status")).to_contain_text(YOUR_REQUEST_APPROVED)
+
+        # -- The agent registers the request, delivers the service and closes it --------
+        page.get_by_test_id("action-register").click()
+        expect_status(page, REGISTRATION)
+        page.get_by_test_id("action-deliver").click()
+        expect_status(page, SERVICE_DELIVERED)
+        page.get_by_test_id("action-close").click()
+        page.locator("#field-close-resolution_code").select_option("service_provided")
+        page.locator("#field-close-resolution_note").fill("سُلّم دعم الإيجار للأسرة.")
+        page.get_by_test_id("submit-close").click()
+        expect_status(page, CLOSED)
+        # The person reads each step of the procedure on the tracking page.
+        person.goto(tracking_url)
+        for step in ("registration", "service_delivered"):
+            expect(person.locator(f"[data-step={step}]")).to_be_visible()
     finally:
         context.close()
