@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from helpdesk.accounts.blueprint import bp
 from helpdesk.accounts.services import authenticate, set_user_locale
 from helpdesk.config import SUPPORTED_LOCALES
 from helpdesk.extensions import limiter
 from helpdesk.web.htmx import render
-
-bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:

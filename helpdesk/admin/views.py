@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +20,7 @@ from helpdesk.admin.audit_log import (
     parse_audit_filters,
     target_label,
 )
+from helpdesk.admin.blueprint import bp
 from helpdesk.admin.services import get_association, profile_values, update_association
 from helpdesk.channels.services import channel_statuses, set_channel_active
 from helpdesk.channels.settings import form_values, save_channel_settings, setting_fields
@@ -27,8 +28,6 @@ from helpdesk.extensions import db
 from helpdesk.outbox.configuration import sender_problems
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import is_partial_request, render
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/association", methods=["GET", "POST"])

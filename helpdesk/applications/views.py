@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -26,6 +25,7 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.admin.services import get_association
 from helpdesk.applications import services
+from helpdesk.applications.blueprint import bp
 from helpdesk.casework.services import current_declaration_text
 from helpdesk.contacts.queries import get_contact
 from helpdesk.extensions import limiter
@@ -45,8 +45,6 @@ from helpdesk.tickets.services import committee_window_days
 from helpdesk.tickets.tracking_links import ticket_for_token, tracking_token
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import is_partial_request
-
-bp = Blueprint("applications", __name__)
 
 COOKIE_PREFIX = "sila_draft_"
 

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -27,6 +26,7 @@ from flask_login import current_user
 
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.casework import services
+from helpdesk.casework.blueprint import bp
 from helpdesk.channels.registry import get_channel
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ticket_page_context
@@ -34,8 +34,6 @@ from helpdesk.tickets.queries import ticket_access
 from helpdesk.web.errors import answering
 from helpdesk.web.forms import seen_version
 from helpdesk.web.htmx import fragment, is_partial_request
-
-bp = Blueprint("casework", __name__, url_prefix="/tickets")
 
 ITEM_STATE_LABELS = {
     "missing": _l("Missing"),

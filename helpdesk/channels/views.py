@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from helpdesk.accounts.permissions import can, permission_required
+from helpdesk.channels.blueprint import bp
 from helpdesk.channels.failures import resolve_failure, unresolved_count, unresolved_failures
 from helpdesk.channels.registry import plugin_registry, registered_channels
 from helpdesk.channels.services import channel_statuses
 from helpdesk.web.htmx import is_partial_request, render
-
-bp = Blueprint("channels", __name__)
 
 FAILURE_REASONS = {
     "signature": _l("Signature rejected"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -26,6 +25,7 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.casework.services import studies_for
 from helpdesk.committee import services
+from helpdesk.committee.blueprint import bp
 from helpdesk.committee.page import agenda_context, get_sitting, sitting_context
 from helpdesk.committee.services import AgendaDecision
 from helpdesk.tickets.models import Ticket
@@ -35,8 +35,6 @@ from helpdesk.validation import ValidationError
 from helpdesk.web.errors import answering
 from helpdesk.web.forms import seen_version
 from helpdesk.web.htmx import fragment, is_partial_request, render
-
-bp = Blueprint("committee", __name__, url_prefix="/committee")
 
 ROW_FIELDS = ("decision", "reason", "new_due_on", "message")
 

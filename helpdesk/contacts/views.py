@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -11,6 +11,7 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.casework.services import committee_outcomes
 from helpdesk.channels.registry import registered_channels
+from helpdesk.contacts.blueprint import bp
 from helpdesk.contacts.identifiers import mask_national_id, national_id_kind, national_phone
 from helpdesk.contacts.models import Contact
 from helpdesk.contacts.queries import current_contact, get_contact
@@ -21,8 +22,6 @@ from helpdesk.tickets.contact_history import channel_counts, contact_history, ti
 from helpdesk.tickets.contact_merge import merge_contacts
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import is_partial_request, render
-
-bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
 
 @bp.app_template_filter("masked_id")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import abort
 from flask.typing import ResponseReturnValue
 
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.channels.registry import registered_channels
+from helpdesk.outbox.blueprint import bp
 from helpdesk.outbox.dev_inbox import dev_inbox_enabled, entries
 from helpdesk.tickets.page import TRANSPORT_LABELS
 from helpdesk.web.htmx import render
-
-bp = Blueprint("dev_inbox", __name__, url_prefix="/dev")
 
 
 @bp.get("/inbox")

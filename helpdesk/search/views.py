@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from helpdesk.accounts.permissions import can, permission_required
 from helpdesk.channels.registry import registered_channels
+from helpdesk.search.blueprint import bp
 from helpdesk.search.queries import ContactSearchPage, search_contacts, search_tickets
 from helpdesk.web.htmx import is_partial_request, render
-
-bp = Blueprint("search", __name__)
 
 CONTACTS_SHOWN = 8
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import can, permission_required
 from helpdesk.casework.eligibility import check_eligibility
 from helpdesk.extensions import limiter
+from helpdesk.services_catalog.blueprint import bp
 from helpdesk.services_catalog.forms import (
     ANSWER_PREFIX,
     SECTIONS,
@@ -38,8 +39,6 @@ from helpdesk.services_catalog.services import (
 )
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import render
-
-bp = Blueprint("services_catalog", __name__)
 
 
 @bp.get("/admin/services")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -32,6 +31,7 @@ from helpdesk.portal.responses import too_many_attempts
 from helpdesk.tickets.tracking_links import tracking_token
 from helpdesk.validation import ValidationError
 from helpdesk.volunteers import services
+from helpdesk.volunteers.blueprint import bp
 from helpdesk.volunteers.queries import PAGE_SIZE, QueueFilters, volunteer_queue
 from helpdesk.volunteers.vocabulary import (
     DAYS,
@@ -46,8 +46,6 @@ from helpdesk.volunteers.vocabulary import (
 from helpdesk.web.errors import answering
 from helpdesk.web.forms import HONEYPOT_FIELD
 from helpdesk.web.htmx import fragment, is_partial_request, render
-
-bp = Blueprint("volunteers", __name__)
 
 PERMISSION = "volunteers.decide"
 

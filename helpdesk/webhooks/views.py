@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,10 +11,10 @@ from helpdesk.accounts.permissions import permission_required
 from helpdesk.validation import ValidationError
 from helpdesk.web.htmx import is_partial_request, render
 from helpdesk.webhooks import services
+from helpdesk.webhooks.blueprint import bp
 from helpdesk.webhooks.events import EVENT_TYPES
 from helpdesk.webhooks.models import WebhookSubscription
 
-bp = Blueprint("outgoing_webhooks", __name__, url_prefix="/admin/webhooks")
 PERMISSION = services.PERMISSION
 
 

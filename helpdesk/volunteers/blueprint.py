@@ -1,0 +1,5 @@
+"""The volunteer form and the coordinator's pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("volunteers", __name__)
