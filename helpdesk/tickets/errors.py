@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
-
 from helpdesk.tickets.vocabulary import STATUSES
 
 
 def _(message: str, **variables: Any) -> str:
+    # Imported here, not above: the pure lifecycle table raises these errors (see above).
+    from flask_babel import gettext
+
     return gettext(message, **variables)
 
 

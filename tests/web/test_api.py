@@ -588,7 +588,7 @@ def test_two_callers_with_the_same_key_each_get_their_own_ticket(client, bearer)
 
 
 def test_a_caller_cannot_reach_a_channels_message_by_its_external_id(client, bearer, app):
-    from helpdesk.channels.intake import receive
+    from helpdesk.tickets.intake import receive
 
     from helpdesk.plugin_api.types import InboundMessage
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from helpdesk.outbox.models import OutboxMessage
+from helpdesk.tickets.outbox_models import OutboxMessage
 from sqlalchemy import select
 
 from helpdesk.accounts.models import Branch, Team

@@ -4,7 +4,7 @@ message that cannot be queued waits for the sweep, and /healthz says what is dow
 from __future__ import annotations
 
 import pytest
-from helpdesk.outbox.models import OutboxMessage
+from helpdesk.tickets.outbox_models import OutboxMessage
 from sqlalchemy import select
 
 from helpdesk import create_app
