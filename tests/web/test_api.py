@@ -588,9 +588,8 @@ def test_two_callers_with_the_same_key_each_get_their_own_ticket(client, bearer)
 
 
 def test_a_caller_cannot_reach_a_channels_message_by_its_external_id(client, bearer, app):
-    from helpdesk.tickets.intake import receive
-
     from helpdesk.plugin_api.types import InboundMessage
+    from helpdesk.tickets.intake import receive
 
     provider = receive("website", InboundMessage(external_id="wamid.42", body="رسالة خاصة",
                                                  sender_phone="+966512345670"))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from helpdesk.tickets.outbox_models import OutboxMessage
 from sqlalchemy import select
 
 from helpdesk.accounts.models import Branch, Team
 from helpdesk.extensions import db
 from helpdesk.tickets.models import Attachment, Event, Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 
 HTMX = {"HX-Request": "true"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # recognised by its first bytes

@@ -4,13 +4,13 @@ message that cannot be queued waits for the sweep, and /healthz says what is dow
 from __future__ import annotations
 
 import pytest
-from helpdesk.tickets.outbox_models import OutboxMessage
 from sqlalchemy import select
 
 from helpdesk import create_app
 from helpdesk.api.services import SCOPES, create_token
 from helpdesk.extensions import db, limiter
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.outbox_models import OutboxMessage
 from tests.conftest import PASSWORD, base_config
 from tests.web.test_portal_contact import form
 
