@@ -20,7 +20,7 @@ install: python-deps npm-deps compile-catalogs
 $(VENV)/.installed: pyproject.toml
 	@echo "Sila: creating the Python environment in $(VENV)…"
 	test -d $(VENV) || python3 -m venv $(VENV)
-	@echo "Sila: installing Python packages (first run: about 7 minutes; later runs skip this)…"
+	@echo "Sila: installing Python packages (first run: about 30 seconds on a good connection; later runs skip this)…"
 	$(PIP) install --progress-bar on --upgrade pip
 	$(PIP) install --progress-bar on -e '.[test]'
 	touch $@

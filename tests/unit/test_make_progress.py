@@ -30,7 +30,7 @@ def _position(lines: list[str], pattern: str) -> int:
 
 def test_each_step_of_the_first_run_announces_itself_before_it_starts(tmp_path):
     lines = _dry_run("demo", tmp_path)
-    steps = [(r"echo .Sila: installing Python packages \(first run: about \d+ minutes",
+    steps = [(r"echo .Sila: installing Python packages \(first run: about \d+ (seconds|minutes)",
               r"pip install .*-e '\.\[test\]'"),
              (r"echo .Sila: installing the front-end libraries", r"^npm ci"),
              (r"echo .Sila: compiling the Arabic and English translations", r"pybabel compile"),
