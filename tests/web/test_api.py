@@ -312,7 +312,7 @@ def test_refusals_from_the_ticket_rules_are_written_in_arabic_for_an_arabic_clie
         f"/api/v1/tickets/{ticket.number}/actions",
         json={"action": "start", "version": ticket.version - 1},
         headers=bearer("manager", language=language)), 409, "stale_version")
-    assert stale["message"].startswith("عدّل شخص آخر هذه التذكرة")
+    assert stale["message"].startswith("غيّر شخص آخر هذه التذكرة")
 
 
 def test_refusals_from_the_ticket_rules_are_in_english_for_an_english_client(client, bearer):
