@@ -73,6 +73,19 @@ def expect_status(page: Page, label: str, scope: str = "#ticket") -> None:
     expect(page.locator(f"{scope} .sila-status").first).to_have_text(label)
 
 
+def register_deliver_and_close(page: Page, note: str) -> None:
+    """The policy's last steps on an approved request's page: registration, delivery, closure."""
+    page.get_by_test_id("action-register").click()
+    expect_status(page, REGISTRATION)
+    page.get_by_test_id("action-deliver").click()
+    expect_status(page, SERVICE_DELIVERED)
+    page.get_by_test_id("action-close").click()
+    page.locator("#field-close-resolution_code").select_option("service_provided")
+    page.locator("#field-close-resolution_note").fill(note)
+    page.get_by_test_id("submit-close").click()
+    expect_status(page, CLOSED)
+
+
 def switch_to(page: Page, live_server, sign_in, email: str) -> None:
     if page.locator("[data-testid=current-user]").count():
         page.locator("nav form[action='/logout'] button").click()
@@ -164,15 +177,7 @@ def test_a_support_request_goes_from_intake_to_closure_in_arabic(page, live_serv
     page.goto(ticket_url)
     expect_status(page, APPROVED)
     mark(page)
-    page.get_by_test_id("action-register").click()
-    expect_status(page, REGISTRATION)
-    page.get_by_test_id("action-deliver").click()
-    expect_status(page, SERVICE_DELIVERED)
-    page.get_by_test_id("action-close").click()
-    page.locator("#field-close-resolution_code").select_option("service_provided")
-    page.locator("#field-close-resolution_note").fill("سُلّمت الإعانة للأسرة.")
-    page.get_by_test_id("submit-close").click()
-    expect_status(page, CLOSED)
+    register_deliver_and_close(page, "سُلّمت الإعانة للأسرة.")
     expect(page.get_by_test_id("action-reopen")).to_be_visible()  # all that is left
     assert_not_reloaded(page)
 

@@ -24,12 +24,10 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_lifecycle import (
     APPROVED,
     AT_COMMITTEE,
-    CLOSED,
     IN_PROGRESS,
     REFERRED,
-    REGISTRATION,
-    SERVICE_DELIVERED,
     expect_status,
+    register_deliver_and_close,
     switch_to,
 )
 
@@ -242,15 +240,7 @@ def test_a_service_defined_in_the_interface_carries_a_request_to_the_committee_a
         expect(person.get_by_test_id("portal-status")).to_contain_text(YOUR_REQUEST_APPROVED)
 
         # -- The agent registers the request, delivers the service and closes it --------
-        page.get_by_test_id("action-register").click()
-        expect_status(page, REGISTRATION)
-        page.get_by_test_id("action-deliver").click()
-        expect_status(page, SERVICE_DELIVERED)
-        page.get_by_test_id("action-close").click()
-        page.locator("#field-close-resolution_code").select_option("service_provided")
-        page.locator("#field-close-resolution_note").fill("سُلّم دعم الإيجار للأسرة.")
-        page.get_by_test_id("submit-close").click()
-        expect_status(page, CLOSED)
+        register_deliver_and_close(page, "سُلّم دعم الإيجار للأسرة.")
         # The person reads each step of the procedure on the tracking page.
         person.goto(tracking_url)
         for step in ("registration", "service_delivered"):
