@@ -17,7 +17,10 @@ def _dry_run(target: str, tmp_path: Path) -> list[str]:
     (-B: every step out of date; -n: printed, not run)."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    result = subprocess.run(["make", "-n", "-B", target, f"VENV={tmp_path / 'venv'}"],
+    # --no-print-directory: under `make test` (CI) this make is a sub-make, which would
+    # otherwise print "Entering/Leaving directory" lines around the commands.
+    result = subprocess.run(["make", "--no-print-directory", "-n", "-B", target,
+                             f"VENV={tmp_path / 'venv'}", "PYTEST_ARGS="],
                             cwd=ROOT, capture_output=True, text=True, check=True)
     return result.stdout.splitlines()
 
