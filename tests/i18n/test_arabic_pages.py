@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
+from html.parser import HTMLParser
 
 import pytest
 from babel.messages.pofile import read_po
@@ -86,6 +87,39 @@ def world(app: Flask) -> Association:
     return build_association(app)
 
 
+HIJRI_SUFFIX = "هـ"
+
+
+class _Times(HTMLParser):
+    """Each <time> element's visible text and title."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._open: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "time":
+            self._open.append([dict(attrs).get("title") or "", ""])
+
+    def handle_data(self, data):
+        for item in self._open:
+            item[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "time" and self._open:
+            title, text = self._open.pop()
+            self.found.append((title, " ".join(text.split())))
+
+
+def dates_without_hijri(html: str) -> list[str]:
+    """Dates a person reads (<time> elements) with no Hijri date in their text or title."""
+    parser = _Times()
+    parser.feed(html)
+    return [text for title, text in parser.found
+            if HIJRI_SUFFIX not in text and HIJRI_SUFFIX not in title]
+
+
 def _visit(client, url: str, who: str, leaks: dict[str, set[str]], errors: list[str]) -> None:
     # Followed: a page may first make its draft (a new application form), or send a visitor
     # to sign in (where the message it flashes is read).
@@ -93,8 +127,11 @@ def _visit(client, url: str, who: str, leaks: dict[str, set[str]], errors: list[
     if response.mimetype == "text/html":  # a page (a JSON or file answer is not read here)
         if response.status_code >= 500:
             errors.append(f"{url} as {who}: {response.status_code}")
-        for leak in english_on_page(response.get_data(as_text=True)):
+        html = response.get_data(as_text=True)
+        for leak in english_on_page(html):
             leaks[leak].add(f"{url} as {who}")
+        for date in dates_without_hijri(html):
+            leaks[f"a date without its Hijri twin: {date!r}"].add(f"{url} as {who}")
     response.close()
 
 
@@ -117,6 +154,12 @@ def test_every_page_for_every_role_and_for_a_visitor_reads_in_arabic(app, world)
               + (f" and {len(where) - 3} more" if len(where) > 3 else "")
               for leak, where in sorted(leaks.items())]
     assert not report, f"{len(report)} English texts on Arabic pages:\n" + "\n".join(report)
+
+
+def test_a_date_without_its_hijri_twin_is_found():
+    assert dates_without_hijri('<time datetime="x">2 ديسمبر 2026 · 2:16 ص</time>') == \
+        ["2 ديسمبر 2026 · 2:16 ص"]
+    assert dates_without_hijri('<time title="22 جمادى الآخرة 1448 هـ">قبل ساعة</time>') == []
 
 
 def test_no_arabic_translation_keeps_an_english_word():
