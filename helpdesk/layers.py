@@ -36,9 +36,12 @@ MODULE_LAYERS: dict[str, str] = {
     "delivery": "foundation",  # the claim/lease/backoff queue, generic over its rows
     "plugin_api": "foundation",
     "layers": "foundation",
+    "calendar.working": "foundation",  # pure working-time arithmetic
+    "calendar.saudi": "foundation",  # pure: the public holidays of a year
     # people and places: who acts, who is served, what the association offers and through
     # which channels, and the audit log of changes to them
     "audit": "people_and_places",
+    "calendar": "people_and_places",  # the association's hours and holidays
     "accounts": "people_and_places",
     "contacts": "people_and_places",
     "admin": "people_and_places",

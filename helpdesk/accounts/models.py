@@ -30,6 +30,10 @@ class Branch(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+# How a team shares the tickets routed to it: by hand, in turn, or to whoever has fewest open.
+ASSIGNMENT_MODES = ("manual", "round_robin", "least_open")
+
+
 class Team(db.Model):
     __tablename__ = "teams"
 
@@ -37,7 +41,16 @@ class Team(db.Model):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name_ar: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
+    # The team's lead: warned of breaches, sent follow-ups of low ratings.
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assignment_mode: Mapped[str] = mapped_column(String(16), default="manual")
+    # The most open tickets automatic assignment gives one member (None: no limit).
+    max_open_per_member: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    branch: Mapped[Branch | None] = relationship()
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
     members: Mapped[list[User]] = relationship(secondary=team_members, back_populates="teams")
 
 
@@ -54,6 +67,8 @@ class User(UserMixin, db.Model):
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Away (leave, sick, travelling): automatic assignment passes them by.
+    away: Mapped[bool] = mapped_column(Boolean, default=False)
 
     branch: Mapped[Branch | None] = relationship()
     teams: Mapped[list[Team]] = relationship(secondary=team_members, back_populates="members")

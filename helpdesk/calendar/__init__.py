@@ -1,0 +1,1 @@
+"""The association's working calendar: working hours, weekends and holidays."""
