@@ -16,6 +16,7 @@ from helpdesk.tickets.intake import (
     record_staff_intake,
     staff_intake_channels,
 )
+from helpdesk.tickets.handling import staff_file_max_bytes
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.vocabulary import KINDS, PRIORITIES
@@ -24,7 +25,7 @@ from helpdesk.web.htmx import render
 
 bp = Blueprint("intake", __name__)
 
-CORE_FIELDS = ("kind", "priority", "subject", "intake_token")
+CORE_FIELDS = ("kind", "priority", "subject", "intake_token", "send_receipt")
 
 
 def _specs(channel: Channel) -> list:
@@ -68,7 +69,8 @@ def new() -> ResponseReturnValue:
         values.update({spec.name: request.form.getlist(spec.name) for spec in specs
                        if spec.type == "multiselect"})
         try:
-            result = record_staff_intake(channel.meta.key, request.form, actor=current_user)
+            result = record_staff_intake(channel.meta.key, request.form, actor=current_user,
+                                         files=request.files)
         except ValidationError as exc:
             errors = exc.errors
         else:
@@ -82,4 +84,6 @@ def new() -> ResponseReturnValue:
     return render("tickets/new.html", channels=channels, channel=channel, specs=specs,
                   values=values, errors=errors,
                   kinds=[(kind, KINDS[kind]) for kind in channel.meta.kinds],
-                  priorities=list(PRIORITIES.items())), 422 if errors else 200
+                  priorities=list(PRIORITIES.items()),
+                  max_megabytes=staff_file_max_bytes() // (1024 * 1024)), \
+        422 if errors else 200
