@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
+from helpdesk.image_metadata import strip_metadata
+
 # Recognised by their first bytes, not by the name or the browser's claim.
 SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
@@ -76,7 +78,8 @@ def check_upload(file: FileStorage, *, allowed_types: set[str], max_bytes: int
     if kind is None or kind[0] not in allowed_types:
         raise UploadRejected("type")
     display = (file.filename or "file").replace("/", "_").replace("\\", "_")[:255]
-    return CheckedUpload(data, kind[0], kind[1], display)
+    # A photo's EXIF (where it was taken, when, with what) is never kept.
+    return CheckedUpload(strip_metadata(data, kind[0]), kind[0], kind[1], display)
 
 
 def check_field(file: FileStorage | None, errors: dict[str, str], field: str, *,
@@ -165,4 +168,4 @@ def check_png_data_url(text: str | None, *, max_bytes: int, display_name: str
         raise UploadRejected("size")
     if not _is_real_png(data):
         raise UploadRejected("type")
-    return CheckedUpload(data, "image/png", ".png", display_name)
+    return CheckedUpload(strip_metadata(data, "image/png"), "image/png", ".png", display_name)
