@@ -10,13 +10,13 @@ from flask_login import current_user
 from helpdesk.accounts.permissions import permission_required
 from helpdesk.channels.services import active_channel_keys
 from helpdesk.plugin_api.types import Channel
+from helpdesk.tickets.handling import staff_file_max_bytes
 from helpdesk.tickets.intake import (
     RESERVED_FIELD_NAMES,
     new_intake_token,
     record_staff_intake,
     staff_intake_channels,
 )
-from helpdesk.tickets.handling import staff_file_max_bytes
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.queries import ticket_access
 from helpdesk.tickets.vocabulary import KINDS, PRIORITIES

@@ -34,6 +34,15 @@ def _prepare(live_server) -> str:
     return email
 
 
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def _page_width_mm(pdf: bytes) -> float:
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf)
+    return float(box.group(1)) * 25.4 / 72
+
+
 def _sign(page) -> None:
     pad = page.get_by_test_id("signature-pad")
     pad.scroll_into_view_if_needed()
@@ -99,12 +108,18 @@ def test_a_walk_in_support_request_with_a_drawn_signature_and_a_printed_receipt(
     page.emulate_media(media="print")
     expect(page.locator(".sila-receipt-toolbar")).to_be_hidden()
     shoot(page, f"walk-in-receipt-print-{screen['width']}")
+    # Chromium prints it on one A4 page (the stylesheet's @page size).
+    a4 = page.pdf(prefer_css_page_size=True)
+    assert a4.startswith(b"%PDF") and _pages(a4) == 1
+    assert _page_width_mm(a4) == pytest.approx(210, abs=1)
     page.emulate_media(media="screen")
     page.get_by_test_id("paper-80mm").click()
     expect(page.locator("body.sila-paper-80mm")).to_be_visible()
     width = page.get_by_test_id("receipt").bounding_box()["width"]
     assert width <= 72 * 96 / 25.4 + 2   # the roll's 72 mm printable width
     shoot(page, f"walk-in-receipt-80mm-{screen['width']}")
+    roll = page.pdf(prefer_css_page_size=True)
+    assert _pages(roll) == 1 and _page_width_mm(roll) == pytest.approx(80, abs=1)
 
 
 def test_clearing_the_signature_empties_it_and_the_form_asks_for_one(page, live_server,
