@@ -27,6 +27,7 @@ from helpdesk.admin.services import get_association
 from helpdesk.applications import services
 from helpdesk.applications.blueprint import bp
 from helpdesk.casework.services import current_declaration_text
+from helpdesk.contacts.identifiers import mask_national_id
 from helpdesk.contacts.queries import get_contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import limiter
@@ -449,6 +450,7 @@ def staff_declaration(service_key: str) -> ResponseReturnValue:
     return render_template(
         "applications/declaration_print.html", service=service,
         name=contact.name if contact else values.get("applicant-name", ""),
-        national_id=contact.national_id if contact else values.get("applicant-national_id",
-                                                                   ""),
+        # A registered contact's ID stays masked (revealing it is a separate, audited act).
+        national_id=mask_national_id(contact.national_id) if contact
+        else values.get("applicant-national_id", ""),
         text=text, version=version, association=get_association(), today=utcnow())

@@ -298,3 +298,20 @@ def test_the_application_works_without_the_interview_plugin(make_app):
                 f"/tickets/{number}/receipt", "/"):
         assert client.get(url).status_code == 200, url
     assert "channel=interview" not in html(client.get("/tickets/new"))
+
+
+def test_the_intake_form_finds_a_registered_person_as_the_agent_types_and_fills_in(
+        client, htmx, login, make_user, make_contact):
+    contact = make_contact(name="سارة الحربي", national_id="2345678904",
+                           phone="+966551234567")
+    login(make_user("agent"))
+    answer = htmx.get("/tickets/new?channel=interview&lookup=0551234567")
+    assert answer.status_code == 200
+    page = html(answer)
+    assert "<html" not in page and "سارة الحربي" in page
+    assert f"contact={contact.id}" in page
+    filled = html(client.get(f"/tickets/new?channel=interview&contact={contact.id}"))
+    assert 'value="سارة الحربي"' in filled and 'value="0551234567"' in filled
+    assert "2345678904" not in filled     # the national ID is revealed only on purpose
+    assert 'data-testid="intake-no-match"' in html(
+        htmx.get("/tickets/new?channel=interview&lookup=لا أحد"))
