@@ -140,3 +140,36 @@ def test_clearing_the_signature_empties_it_and_the_form_asks_for_one(page, live_
     page.get_by_test_id("submit-application").click()
     expect(page.get_by_test_id("error-declaration-signature")).to_contain_text("التوقيع")
     expect(form.locator("#field-applicant-name")).to_have_value("خالد الدوسري")
+
+
+def test_a_walk_in_inquiry_finds_the_person_attaches_a_photo_and_sends_the_receipt(
+        page, live_server, sign_in, tmp_path):
+    from sqlalchemy import select
+
+    from helpdesk.extensions import db
+    from helpdesk.tickets.outbox_models import OutboxMessage
+    from tests.support.png import png
+
+    email = _prepare(live_server)
+    page.set_viewport_size(PHONE)
+    sign_in(email)
+    page.goto(f"{live_server.url}/tickets/new?channel=interview")
+    page.get_by_test_id("intake-lookup-input").press_sequentially("سارة", delay=20)
+    expect(page.get_by_test_id("intake-matches")).to_contain_text("سارة الحربي")
+    page.get_by_test_id("use-contact").first.click()
+    form = page.get_by_test_id("intake-form")
+    expect(form.locator("#field-name")).to_have_value("سارة الحربي")
+    expect(form.locator("#field-phone")).to_have_value("0551234567")
+    form.locator("#field-summary").fill("تسأل عن موعد توزيع السلال الغذائية.")
+    photo = tmp_path / "خطاب.png"
+    photo.write_bytes(png())
+    form.locator("#field-attachment").set_input_files(str(photo))
+    form.locator("#field-send_receipt").check()
+    assert_no_horizontal_scroll(page)
+    shoot(page, "walk-in-intake-360")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text(re.compile(r"\d{4}-\d{6}"))
+    expect(page.get_by_test_id("panel-attachments")).to_contain_text("خطاب.png")
+    with live_server.app.app_context():
+        [receipt] = db.session.scalars(select(OutboxMessage)).all()
+        assert receipt.purpose == "receipt" and receipt.to_phone == "+966551234567"
