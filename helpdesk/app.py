@@ -189,6 +189,7 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.tickets import action_views as _actions  # noqa: F401
     from helpdesk.tickets import attachment_views as _attachments  # noqa: F401
     from helpdesk.tickets import export_views as _export  # noqa: F401
+    from helpdesk.tickets import receipt_views as _receipts  # noqa: F401
     from helpdesk.tickets import views as _ticket_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.tickets.blueprint import bp as tickets_bp
     from helpdesk.tickets.intake_views import bp as intake_bp

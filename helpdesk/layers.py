@@ -30,6 +30,7 @@ MODULE_LAYERS: dict[str, str] = {
     "database": "foundation",
     "validation": "foundation",
     "uploads": "foundation",
+    "image_metadata": "foundation",
     "clock": "foundation",
     "i18n": "foundation",
     "session": "foundation",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import secrets
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
+
+from helpdesk.image_metadata import strip_metadata
 
 # Recognised by their first bytes, not by the name or the browser's claim.
 SIGNATURES = {
@@ -73,7 +78,8 @@ def check_upload(file: FileStorage, *, allowed_types: set[str], max_bytes: int
     if kind is None or kind[0] not in allowed_types:
         raise UploadRejected("type")
     display = (file.filename or "file").replace("/", "_").replace("\\", "_")[:255]
-    return CheckedUpload(data, kind[0], kind[1], display)
+    # A photo's EXIF (where it was taken, when, with what) is never kept.
+    return CheckedUpload(strip_metadata(data, kind[0]), kind[0], kind[1], display)
 
 
 def check_field(file: FileStorage | None, errors: dict[str, str], field: str, *,
@@ -110,3 +116,56 @@ def stored_path(stored_name: str) -> Path | None:
     if path.parent != upload_dir() or not path.is_file():
         return None
     return path
+
+
+# ---------------------------------------------------------------------------------------
+# A signature drawn on the screen: a PNG sent as a data URL by the canvas
+
+PNG_DATA_URL = "data:image/png;base64,"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_SIGNATURE_SIDE = 4000
+
+
+def _is_real_png(data: bytes) -> bool:
+    """A PNG's frame is sound: its signature, a first IHDR chunk whose checksum matches
+    and whose size is sane, and the IEND chunk closing the file."""
+    if not data.startswith(PNG_SIGNATURE) or len(data) < 8 + 25 + 12:
+        return False
+    length = int.from_bytes(data[8:12], "big")
+    chunk = data[12:16]
+    if chunk != b"IHDR" or length != 13:
+        return False
+    body = data[16:29]
+    crc = int.from_bytes(data[29:33], "big")
+    if zlib.crc32(chunk + body) != crc:
+        return False
+    width, height = int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big")
+    if not (0 < width <= MAX_SIGNATURE_SIDE and 0 < height <= MAX_SIGNATURE_SIDE):
+        return False
+    return data[-12:-4] == b"\x00\x00\x00\x00IEND"
+
+
+def check_png_data_url(text: str | None, *, max_bytes: int, display_name: str
+                       ) -> CheckedUpload:
+    """The PNG a canvas sent as ``data:image/png;base64,…``, checked like an upload;
+    raises UploadRejected ('empty', 'size' or 'type')."""
+    text = (text or "").strip()
+    if not text:
+        raise UploadRejected("empty")
+    if not text.startswith(PNG_DATA_URL):
+        raise UploadRejected("type")
+    encoded = text[len(PNG_DATA_URL):]
+    # Base64 is 4/3 of the bytes: refuse an oversized one before decoding it.
+    if len(encoded) > (max_bytes * 4) // 3 + 4:
+        raise UploadRejected("size")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise UploadRejected("type") from exc
+    if not data:
+        raise UploadRejected("empty")
+    if len(data) > max_bytes:
+        raise UploadRejected("size")
+    if not _is_real_png(data):
+        raise UploadRejected("type")
+    return CheckedUpload(strip_metadata(data, "image/png"), "image/png", ".png", display_name)

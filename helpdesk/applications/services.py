@@ -30,7 +30,7 @@ from helpdesk.casework.services import (
     current_declaration_text,
     open_case,
 )
-from helpdesk.channels.services import active_channel_with
+from helpdesk.channels.services import active_channel_keys, active_channel_with
 from helpdesk.contacts.identifiers import InvalidIdentifier, is_mobile, national_phone
 from helpdesk.contacts.models import Contact
 from helpdesk.contacts.services import clean_identifiers, find_or_create_contact
@@ -46,11 +46,11 @@ from helpdesk.services_catalog.schema import (
     validate_answers,
 )
 from helpdesk.services_catalog.services import check_documents, service_definition
-from helpdesk.tickets.intake import UnknownChannel
+from helpdesk.tickets.intake import UnknownChannel, staff_intake_channels
 from helpdesk.tickets.models import Attachment, Event, ExternalRef, Ticket
 from helpdesk.tickets.services import committee_window_days, open_ticket_in_transaction
 from helpdesk.tickets.tracking_links import tracking_token
-from helpdesk.uploads import store_checked, stored_path
+from helpdesk.uploads import UploadRejected, check_png_data_url, store_checked, stored_path
 from helpdesk.validation import ValidationError
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,14 @@ ANSWER_PREFIX = "answer-"
 # The applicant's identity, kept apart from the service's own questions.
 IDENTITY_INPUTS = ("applicant-name", "applicant-national_id", "applicant-phone")
 DECLARATION_INPUT = "declaration"
+# At the desk: the applicant types their name and draws their signature (or signs the
+# printed form by hand); staff tick the checklist items they checked with them present.
+SIGNED_NAME_INPUT = "declaration-name"
+SIGNATURE_INPUT = "declaration-signature"
+ON_PAPER_INPUT = "declaration-paper"
+VERIFY_PREFIX = "verify-"
+CHANNEL_INPUT = "desk-channel"
+DEFAULT_SIGNATURE_MAX_BYTES = 256 * 1024
 LONGEST_VALUE = 5000
 LONGEST_NAME = 160
 EXTERNAL_PREFIX = "application:"
@@ -83,8 +91,32 @@ def draft_days() -> int:
 # Drafts
 
 def _known_inputs(service: Service) -> set[str]:
-    fields = service_definition(service).fields
-    return {*IDENTITY_INPUTS, DECLARATION_INPUT, *(ANSWER_PREFIX + f.name for f in fields)}
+    definition = service_definition(service)
+    return {*IDENTITY_INPUTS, DECLARATION_INPUT, SIGNED_NAME_INPUT, ON_PAPER_INPUT,
+            CHANNEL_INPUT, *(ANSWER_PREFIX + f.name for f in definition.fields),
+            *(verify_input(item) for item in checklist_keys(service))}
+
+
+def checklist_keys(service: Service) -> list[str]:
+    """The service's checklist items as "field:<name>" and "document:<key>"."""
+    definition = service_definition(service)
+    return [*(f"field:{f.name}" for f in definition.fields),
+            *(f"document:{d.key}" for d in definition.documents)]
+
+
+def verify_input(item: str) -> str:
+    return VERIFY_PREFIX + item.replace(":", "-", 1)
+
+
+def signature_max_bytes() -> int:
+    return int(current_app.config.get("SIGNATURE_MAX_BYTES", DEFAULT_SIGNATURE_MAX_BYTES))
+
+
+def desk_channels() -> list[Channel]:
+    """The active channels whose contacts staff record and that take support requests:
+    the ways a request reaches the desk (a walk-in, a call…)."""
+    return [channel for channel in staff_intake_channels(set(active_channel_keys()))
+            if KIND in channel.meta.kinds]
 
 
 def _read_inputs(service: Service, form: Mapping[str, Any]) -> dict[str, str]:
@@ -95,7 +127,9 @@ def _read_inputs(service: Service, form: Mapping[str, Any]) -> dict[str, str]:
         if isinstance(raw, str):
             values[name] = raw[:LONGEST_VALUE]
     # An unticked checkbox is absent from a post: the declaration is then not given.
-    values[DECLARATION_INPUT] = "on" if values.get(DECLARATION_INPUT) else ""
+    for name in (DECLARATION_INPUT, ON_PAPER_INPUT,
+                 *(verify_input(item) for item in checklist_keys(service))):
+        values[name] = "on" if values.get(name) else ""
     return values
 
 
@@ -346,9 +380,61 @@ def submit_application(draft: Any, form: Mapping[str, Any],
         errors[DECLARATION_INPUT] = (
             _("Tick the box to make the declaration.") if actor is None
             else _("Record that the applicant made the declaration."))
+    declaration = DeclarationInput(current_declaration_text()[0], True)
+    channel: Channel | None = None
+    if actor is not None:
+        declaration = _desk_declaration(values, form, errors)
+        channel = _desk_channel(values, errors)
     if errors:
         raise ValidationError(errors)
-    return _open(draft, service, definition, answers, identity, contact, actor=actor)
+    verified = [item for item in checklist_keys(service) if values.get(verify_input(item))] \
+        if actor is not None else []
+    return _open(draft, service, definition, answers, identity, contact, actor=actor,
+                 declaration=declaration, verified=verified, channel=channel)
+
+
+def _desk_declaration(values: Mapping[str, Any], form: Mapping[str, Any],
+                      errors: dict[str, str]) -> DeclarationInput:
+    """The declaration made at the desk: the name the applicant typed, and the signature
+    they drew (a real PNG under the size limit) or their word that they sign on paper."""
+    name = " ".join(str(values.get(SIGNED_NAME_INPUT) or "").split())
+    if not name:
+        errors[SIGNED_NAME_INPUT] = _("Ask the applicant to type their full name.")
+    elif len(name) > LONGEST_NAME:
+        errors[SIGNED_NAME_INPUT] = _("Keep the name under 160 characters.")
+    drawn = str(form.get(SIGNATURE_INPUT) or "")
+    signature = None
+    if drawn:
+        try:
+            signature = check_png_data_url(drawn, max_bytes=signature_max_bytes(),
+                                           display_name="signature.png")
+        except UploadRejected as rejected:
+            if rejected.reason == "size":
+                errors[SIGNATURE_INPUT] = ngettext(
+                    "The signature is too large: at most %(num)d kilobyte. Clear it and "
+                    "sign again.",
+                    "The signature is too large: at most %(num)d kilobytes. Clear it and "
+                    "sign again.", signature_max_bytes() // 1024)
+            else:
+                errors[SIGNATURE_INPUT] = _("The signature could not be read. Clear it and "
+                                            "sign again.")
+    elif not values.get(ON_PAPER_INPUT):
+        errors[SIGNATURE_INPUT] = _("Ask the applicant to sign on the screen, or tick that "
+                                    "they sign the printed declaration.")
+    return DeclarationInput(current_declaration_text()[0], True, in_person=True,
+                            signed_name=name or None, signature=signature)
+
+
+def _desk_channel(values: Mapping[str, Any], errors: dict[str, str]) -> Channel | None:
+    """The way the applicant reached the desk, as staff chose it (None: the channel that
+    takes the application form)."""
+    key = str(values.get(CHANNEL_INPUT) or "")
+    if not key:
+        return None
+    channel = next((c for c in desk_channels() if c.meta.key == key), None)
+    if channel is None:
+        errors[CHANNEL_INPUT] = _("Choose how the applicant reached us.")
+    return channel
 
 
 def _subject(service: Service, name: str) -> str:
@@ -373,17 +459,17 @@ def _existing(external_id: str) -> Ticket | None:
 
 
 def _open(draft: Any, service: Service, definition, answers: dict[str, str],
-          identity: dict[str, str | None], contact: Contact | None, *, actor: Any
-          ) -> Submitted:
+          identity: dict[str, str | None], contact: Contact | None, *, actor: Any,
+          declaration: DeclarationInput, verified: list[str],
+          channel: Channel | None = None) -> Submitted:
     external_id = EXTERNAL_PREFIX + draft.token
     existing = _existing(external_id)
     if existing is not None:
         return Submitted(existing, duplicate=True)
-    channel = application_channel()
+    channel = channel or application_channel()
     if channel is None:
         raise UnknownChannel(CAPABILITY)
     channel_key = channel.meta.key
-    version, _text = current_declaration_text()
     documents = list(draft.documents)
     try:
         if contact is None:
@@ -419,8 +505,8 @@ def _open(draft: Any, service: Service, definition, answers: dict[str, str],
                             "attachments": [a.id for items in attachments.values()
                                             for a in items]}
         open_case(ticket, service=service, answers=answers, documents=attachments,
-                  declaration=DeclarationInput(version, True), channel_key=channel_key,
-                  actor=actor, receipt=_receipt(ticket, service))
+                  declaration=declaration, channel_key=channel_key,
+                  actor=actor, receipt=_receipt(ticket, service), verified=verified)
         # The files now belong to the ticket: the draft's rows go (with the draft) while
         # the files stay where they are.
         db.session.delete(draft)

@@ -27,7 +27,9 @@ from helpdesk.admin.services import get_association
 from helpdesk.applications import services
 from helpdesk.applications.blueprint import bp
 from helpdesk.casework.services import current_declaration_text
+from helpdesk.contacts.identifiers import mask_national_id
 from helpdesk.contacts.queries import get_contact
+from helpdesk.db_types import utcnow
 from helpdesk.extensions import limiter
 from helpdesk.portal.responses import keep_private as make_private
 from helpdesk.portal.responses import too_many_attempts
@@ -124,9 +126,13 @@ def _draft_for_post(service: Service) -> tuple[Any, bool]:
 # The form's context
 
 def _form_context(service: Service, draft, *, errors: dict[str, str] | None = None,
-                  staff: bool = False, values: dict[str, Any] | None = None) -> dict:
+                  staff: bool = False, values: dict[str, Any] | None = None,
+                  signature: str | None = None) -> dict:
     definition = service_definition(service)
     values = dict(values if values is not None else (draft.answers if draft else {}))
+    desk = [(c.meta.key, c.meta.label) for c in services.desk_channels()] if staff else []
+    if desk and not values.get(services.CHANNEL_INPUT):
+        values[services.CHANNEL_INPUT] = request.args.get("channel") or desk[0][0]
     errors = errors or {}
     contact = get_contact(draft.contact_id) if draft is not None and draft.contact_id else None
     verdict, _answer_errors = services.verdict_for(service, values,
@@ -142,15 +148,16 @@ def _form_context(service: Service, draft, *, errors: dict[str, str] | None = No
         "verdict": verdict, "verdicts": VERDICTS, "fields": definition.fields,
         "documents": services.draft_documents(draft), "document_types": DOCUMENT_TYPES,
         "declaration_version": version, "declaration_text": declaration,
-        "association": get_association(),
+        "association": get_association(), "desk_channels": desk, "signature": signature,
     }
 
 
 def _form_page(service: Service, draft, *, errors=None, status: int = 200,
-               staff: bool = False) -> Any:
+               staff: bool = False, signature: str | None = None) -> Any:
     template = "applications/staff_form.html" if staff else "applications/form.html"
     response = make_response(render_template(
-        template, **_form_context(service, draft, errors=errors, staff=staff)), status)
+        template, **_form_context(service, draft, errors=errors, staff=staff,
+                                  signature=signature)), status)
     if draft is not None and not staff:
         _remember(response, service, draft)
     return response
@@ -377,9 +384,13 @@ def staff_pick() -> ResponseReturnValue:
     contact_id = request.args.get("contact", type=int)
     contact = get_contact(contact_id) if contact_id else None
     found = contact_page(text, limit=10).contacts if text else []
+    channel = request.args.get("channel") or None
+    if is_partial_request():  # the lookup as the agent types
+        return render_template("applications/_contact_matches.html", q=text, found=found,
+                               channel=channel)
     return render_template("applications/staff_pick.html",
                            services=active_services() if _accepting() else [],
-                           q=text, found=found, contact=contact)
+                           q=text, found=found, contact=contact, channel=channel)
 
 
 @bp.route("/tickets/new/support-request/<service_key>", methods=["GET", "POST"])
@@ -399,20 +410,47 @@ def staff_form(service_key: str) -> ResponseReturnValue:
                                    answers=request.form if request.method == "POST" else None)
         if request.method == "GET":
             return redirect(url_for("applications.staff_form", service_key=service.key,
-                                    draft=draft.token))
+                                    draft=draft.token,
+                                    channel=request.args.get("channel") or None))
     if request.method == "GET":
         return _form_page(service, draft, staff=True)
     try:
         submitted = services.submit_application(draft, request.form, request.files,
                                                 actor=current_user)
     except ValidationError as exc:
-        return _form_page(service, draft, errors=exc.errors, status=422, staff=True)
+        # A drawn signature is kept only when it was not the refused field.
+        kept = None if services.SIGNATURE_INPUT in exc.errors \
+            else request.form.get(services.SIGNATURE_INPUT)
+        return _form_page(service, draft, errors=exc.errors, status=422, staff=True,
+                          signature=kept)
     flash(_("Ticket %(number)s was opened.", number=submitted.ticket.number), "success")
     return redirect(_ticket_page(submitted.ticket))
 
 
 def _ticket_page(ticket) -> str:
-    """The ticket's page when the user may open it; else the home page."""
+    """The ticket's page (its receipt is printed from there) when the user may open it;
+    else the home page."""
     if ticket_access(current_user, ticket) is not None:
         return url_for("tickets.show", number=ticket.number)
     return url_for("home.index")
+
+
+@bp.get("/tickets/new/support-request/<service_key>/declaration")
+@permission_required("tickets.create")
+def staff_declaration(service_key: str) -> ResponseReturnValue:
+    """The declaration printed for a handwritten signature, with the applicant's details
+    from the desk's draft."""
+    service = _service_or_404(service_key)
+    draft = services.get_draft(request.args.get("draft"), service, viewer=current_user)
+    if draft is None or draft.owner_id is None:
+        abort(404)
+    contact = get_contact(draft.contact_id) if draft.contact_id else None
+    values = draft.answers or {}
+    version, text = current_declaration_text()
+    return render_template(
+        "applications/declaration_print.html", service=service,
+        name=contact.name if contact else values.get("applicant-name", ""),
+        # A registered contact's ID stays masked (revealing it is a separate, audited act).
+        national_id=mask_national_id(contact.national_id) if contact
+        else values.get("applicant-national_id", ""),
+        text=text, version=version, association=get_association(), today=utcnow())

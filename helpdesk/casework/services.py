@@ -9,7 +9,7 @@ on the timeline with who, when and before/after.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -51,11 +51,13 @@ from helpdesk.tickets.services import (
     person_locale,
     riyadh_today,
 )
+from helpdesk.uploads import CheckedUpload, store_checked
 from helpdesk.validation import ValidationError
 
 # The version of the declaration text; change it whenever the wording changes, so each
 # recorded declaration says which words the person agreed to.
 DECLARATION_VERSION = "2026-11-v1"
+IN_PERSON = "in_person"  # the channel recorded for a declaration made at the association
 SUPPORT_REQUEST = "support_request"
 # What a staff member may set an item to, and the permission it takes.
 STAFF_STATES = ("verified", "rejected", "missing", "received")
@@ -63,10 +65,15 @@ STAFF_STATES = ("verified", "rejected", "missing", "received")
 
 @dataclass(frozen=True)
 class DeclarationInput:
-    """What the applicant was shown (the text's version) and whether they accepted it."""
+    """What the applicant was shown (the text's version) and whether they accepted it;
+    made in person at the desk, the name they typed and the signature they drew (a checked
+    PNG; None when they sign the printed form by hand)."""
 
     text_version: str
     accepted: bool
+    in_person: bool = False
+    signed_name: str | None = None
+    signature: CheckedUpload | None = None
 
 
 def current_declaration_text() -> tuple[str, str]:
@@ -202,7 +209,8 @@ def _system_change(ticket: Ticket, actor: Any, now: datetime) -> TicketChange:
 def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
               documents: Mapping[str, Sequence[Attachment]],
               declaration: DeclarationInput | None, channel_key: str,
-              actor: Any = None, receipt: Callable[[], str] | None = None) -> Case:
+              actor: Any = None, receipt: Callable[[], str] | None = None,
+              verified: Collection[str] = ()) -> Case:
     """Turn a freshly opened support request into a case; flushes, never commits.
 
     Stores the answers (normalised per the service definition) and the eligibility verdict
@@ -215,6 +223,9 @@ def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
     number and tracking link), in the current locale. The person then gets exactly one
     message: the receipt heading the list of what is missing, or the receipt alone when
     nothing is. Without it, only the missing-items message goes (if anything is missing).
+    ``verified`` names the items staff checked with the applicant present ("field:<name>",
+    "document:<key>"): an answer given, or a document seen (its original shown at the desk
+    or its file attached), is then verified by ``actor``.
     The caller commits (the unit of work announces the changes).
     """
     now = utcnow()
@@ -234,31 +245,39 @@ def open_case(ticket: Ticket, *, service: Any, answers: Mapping[str, Any],
     position = 0
     for field in definition.fields:
         provided = field.name in clean
+        checked = provided and f"field:{field.name}" in verified
         db.session.add(ChecklistItem(
             ticket_id=ticket.id, kind="field", key=field.name, label_ar=field.label.ar,
             label_en=field.label.en, required=field.required, position=position,
-            state="received" if provided else "missing",
+            state="verified" if checked else "received" if provided else "missing",
             note=None if provided else errors.get(field.name), created_at=now,
-            updated_at=now))
+            updated_at=now, **_verified_by(checked, actor, now)))
         position += 1
     for document in definition.documents:
         attached = [a for a in documents.get(document.key, ()) if a is not None]
+        checked = f"document:{document.key}" in verified
         db.session.add(ChecklistItem(
             ticket_id=ticket.id, kind="document", key=document.key,
             label_ar=document.label.ar, label_en=document.label.en,
             required=document.required, position=position,
-            state="received" if attached else "missing",
-            attachment_ids=[a.id for a in attached], created_at=now, updated_at=now))
+            state="verified" if checked else "received" if attached else "missing",
+            attachment_ids=[a.id for a in attached], created_at=now, updated_at=now,
+            **_verified_by(checked, actor, now)))
         position += 1
     db.session.flush()
+    in_person = sorted(item.key for item in checklist(ticket) if item.state == "verified")
     change.event("case_opened", data={
         "service": service.key, "answers": case.answers,
         "documents": {key: [a.id for a in value if a is not None]
-                      for key, value in documents.items()}})
+                      for key, value in documents.items()},
+        **({"verified_in_person": in_person} if in_person else {})})
 
     if declaration is not None and declaration.accepted:
         _record_declaration(change, text_version=declaration.text_version,
-                            channel_key=channel_key, recorded_by=None)
+                            channel_key=IN_PERSON if declaration.in_person else channel_key,
+                            recorded_by=actor if declaration.in_person else None,
+                            signed_name=declaration.signed_name,
+                            signature=declaration.signature)
 
     missing = outstanding_items(ticket)
     if missing:
@@ -281,17 +300,40 @@ def _send_receipt(ticket: Ticket, receipt: Callable[[], str]) -> None:
     queue_message(ticket=ticket, purpose="receipt", body=body, locale=locale)
 
 
+def _verified_by(checked: bool, actor: Any, now: datetime) -> dict[str, Any]:
+    if not checked:
+        return {}
+    return {"verified_by_id": getattr(actor, "id", None), "verified_at": now}
+
+
 def _record_declaration(change: TicketChange, *, text_version: str, channel_key: str,
-                        recorded_by: Any) -> Declaration:
+                        recorded_by: Any, signed_name: str | None = None,
+                        signature: CheckedUpload | None = None) -> Declaration:
+    """The declaration on the timeline; a drawn signature is kept as a file of that entry."""
     text = _declaration_text(person_locale(change.ticket))
     row = Declaration(ticket_id=change.ticket.id, text_version=text_version, text=text,
                       channel_key=channel_key, declared_at=change.now,
                       recorded_by_id=getattr(recorded_by, "id", None))
     db.session.add(row)
-    change.event("declaration_recorded", body=text, data={
-        "text_version": text_version, "channel": channel_key,
-        "in_person": recorded_by is not None,
-        "declared_at": change.now.isoformat()})
+    data: dict[str, Any] = {"text_version": text_version, "channel": channel_key,
+                            "in_person": recorded_by is not None,
+                            "declared_at": change.now.isoformat()}
+    if signed_name:
+        data["signed_name"] = signed_name
+    if recorded_by is not None:
+        data["signature"] = "drawn" if signature is not None else "on_paper"
+    event = change.event("declaration_recorded", body=text, data=data)
+    if signature is not None:
+        stored = store_checked(signature)
+        db.session.flush()
+        attachment = Attachment(
+            ticket_id=change.ticket.id, event_id=event.id, display_name=stored.display_name,
+            stored_name=stored.stored_name, content_type=stored.content_type,
+            size=stored.size, sha256=stored.sha256,
+            uploaded_by_id=getattr(recorded_by, "id", None), created_at=change.now)
+        db.session.add(attachment)
+        db.session.flush()
+        event.data = {**data, "attachments": [attachment.id]}
     return row
 
 
@@ -344,7 +386,6 @@ def require_study(ticket: Ticket) -> None:
 # ---------------------------------------------------------------------------------------
 # Staff: verifying the checklist (one transaction each)
 
-IN_PERSON = "in_person"  # the channel recorded for a declaration made at the association
 LONGEST_NOTE = 1000
 
 

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from flask import current_app
@@ -20,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import FileStorage
 
 from helpdesk.accounts.permissions import can
 from helpdesk.channels.fields import clean_fields
@@ -29,10 +31,14 @@ from helpdesk.contacts.services import find_or_create_contact
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.plugin_api.types import Capability, Channel, InboundMessage
-from helpdesk.tickets.models import Event, ExternalRef, Ticket
+from helpdesk.tickets.change import STAFF_FILE_TYPES, person_locale
+from helpdesk.tickets.handling import staff_file_max_bytes
+from helpdesk.tickets.models import Attachment, Event, ExternalRef, Ticket
 from helpdesk.tickets.queries import user_team_ids
+from helpdesk.tickets.receipts import send_receipt
 from helpdesk.tickets.services import open_ticket_in_transaction
 from helpdesk.tickets.vocabulary import OPEN_STATUSES, PRIORITIES
+from helpdesk.uploads import CheckedUpload, check_field, store_checked
 from helpdesk.validation import ValidationError
 
 log = logging.getLogger(__name__)
@@ -43,7 +49,7 @@ MAX_SUBJECT = 300
 SUBJECT_FROM_BODY = 120
 # Names the staff intake form uses itself: a channel's intake fields must not take them.
 RESERVED_FIELD_NAMES = frozenset({"channel", "kind", "priority", "subject", "intake_token",
-                                  "csrf_token"})
+                                  "csrf_token", "send_receipt", "attachment"})
 STAFF_TOKEN_PREFIX = "staff:"
 
 
@@ -333,12 +339,16 @@ def _message_text(channel: Channel, answers: Mapping[str, Any]) -> str:
     return ""
 
 
-def record_staff_intake(channel_key: str, form: Mapping[str, Any], *, actor: Any
+def record_staff_intake(channel_key: str, form: Mapping[str, Any], *, actor: Any,
+                        files: Mapping[str, FileStorage | None] | None = None
                         ) -> IntakeResult:
     """Validate the staff intake form and open the ticket; ValidationError per field.
 
     The form's one-time ``intake_token`` is the intake's external id, so a form posted
-    twice (a double tap, a resent request) opens one ticket.
+    twice (a double tap, a resent request) opens one ticket. A file staff attach (a scan,
+    a photo, a PDF) is checked like every upload and kept on the ticket's first event; when
+    the person agreed (``send_receipt``), their receipt (number and tracking link) is
+    queued at once through the channel's answer path or by SMS.
     """
     channel = get_channel(channel_key)
     if channel is None or Capability.STAFF_INTAKE not in channel.meta.capabilities:
@@ -358,6 +368,9 @@ def record_staff_intake(channel_key: str, form: Mapping[str, Any], *, actor: Any
     subject = " ".join(str(form.get("subject") or "").split())
     if len(subject) > MAX_SUBJECT:
         errors["subject"] = _("Use at most %(n)d characters.", n=MAX_SUBJECT)
+    checked = check_field((files or {}).get("attachment"), errors, "attachment",
+                          allowed_types=STAFF_FILE_TYPES, max_bytes=staff_file_max_bytes(),
+                          type_message=_("Attach a photo (JPEG, PNG or WebP) or a PDF file."))
     if errors:
         raise ValidationError(errors)
     token = str(form.get("intake_token") or "")
@@ -375,7 +388,30 @@ def record_staff_intake(channel_key: str, form: Mapping[str, Any], *, actor: Any
                     # A branch representative's intake belongs to their branch (when the
                     # person's own branch is not known), so that they can follow it.
                     default_branch_id=getattr(actor, "branch_id", None),
-                    team_id=recording_team_id(actor))
+                    team_id=recording_team_id(actor),
+                    on_created=partial(_after_staff_intake, checked=checked, actor=actor,
+                                       send=bool(form.get("send_receipt"))))
+
+
+def _after_staff_intake(ticket: Ticket, *, checked: CheckedUpload | None, actor: Any,
+                        send: bool) -> None:
+    """Inside the intake's transaction: the attached file on the first event, the receipt
+    queued when the person agreed to receive it."""
+    if checked is not None:
+        created = db.session.scalar(select(Event).where(Event.ticket_id == ticket.id,
+                                                        Event.type == "created"))
+        stored = store_checked(checked)
+        attachment = Attachment(
+            ticket_id=ticket.id, event_id=created.id if created else None,
+            display_name=stored.display_name, stored_name=stored.stored_name,
+            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+            uploaded_by_id=getattr(actor, "id", None), created_at=ticket.created_at)
+        db.session.add(attachment)
+        db.session.flush()
+        if created is not None:
+            created.data = {**(created.data or {}), "attachments": [attachment.id]}
+    if send:
+        send_receipt(ticket, locale=person_locale(ticket))
 
 
 def recording_team_id(actor: Any) -> int | None:

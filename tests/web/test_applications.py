@@ -51,7 +51,9 @@ def html(response) -> str:
 def person(**overrides):
     data = {"applicant-name": "نورة محمد العتيبي", "applicant-national_id": "1234567897",
             "applicant-phone": "0551234567", "answer-monthly_income": "3000",
-            "answer-family_size": "5", "answer-city": "riyadh", "declaration": "on"}
+            "answer-family_size": "5", "answer-city": "riyadh", "declaration": "on",
+            # at the desk: the applicant types their name and signs the printed form
+            "declaration-name": "نورة محمد العتيبي", "declaration-paper": "on"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -396,8 +398,8 @@ def test_staff_record_a_support_request_for_a_contact_they_pick(client, login, m
         "answer-city": "riyadh"})
     assert refused.status_code == 422 and 'data-testid="error-declaration"' in html(refused)
     done = client.post("/tickets/new/support-request/rent_support", data={
-        "draft": token, "declaration": "on",
-        "document-id_copy": (io.BytesIO(PNG), "هوية.png")})
+        "draft": token, "declaration": "on", "declaration-name": "سارة الحربي",
+        "declaration-paper": "on", "document-id_copy": (io.BytesIO(PNG), "هوية.png")})
     assert done.status_code == 302
     ticket = db.session.scalar(select(Ticket))
     assert done.headers["Location"].endswith(f"/tickets/{ticket.number}")

@@ -17,7 +17,8 @@ from helpdesk.tickets.models import Ticket
 FRONT_DESK = "tests.plugins.fixtures.front_desk"
 APPLICANT = {"applicant-name": "نورة محمد العتيبي", "applicant-national_id": "1234567897",
              "applicant-phone": "0551234567", "answer-family_size": "5",
-             "declaration": "on"}
+             "declaration": "on", "declaration-name": "نورة محمد العتيبي",
+             "declaration-paper": "on"}
 
 
 def _food_basket() -> None:

@@ -14,7 +14,8 @@ from tests.conftest import PASSWORD
 
 APPLICANT = {"applicant-name": "نورة محمد العتيبي", "applicant-national_id": "1234567897",
              "applicant-phone": "0551234567", "answer-family_size": "5",
-             "declaration": "on"}
+             "declaration": "on", "declaration-name": "نورة محمد العتيبي",
+             "declaration-paper": "on"}
 
 
 @pytest.fixture

@@ -64,4 +64,7 @@ EXPECTATIONS = {
     # GET opens a draft and redirects to it; an empty post is refused beside the fields.
     "applications.staff_form": Rule(CREATORS, methods=("GET", "POST"), setup=a_service,
                                     ok={302, 422}),
+    # The printed declaration reads a desk draft, which is its owner's alone: another
+    # user's (here the portal's) draft is not found, even for a role that may print it.
+    "applications.staff_declaration": Rule(CREATORS, setup=a_draft, ok={404}),
 }
