@@ -15,6 +15,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from helpdesk.accounts.permissions import can, permission_required
@@ -169,8 +170,7 @@ def kiosk_thanks() -> ResponseReturnValue:
 def mine() -> ResponseReturnValue:
     return render_template("satisfaction/mine.html",
                            figures=queries.own_figures(current_user),
-                           recent=queries.own_recent_ratings(current_user),
-                           sees_teams=services.sees_team_figures(current_user))
+                           recent=queries.own_recent_ratings(current_user))
 
 
 def _require_team_figures() -> None:
@@ -218,6 +218,20 @@ def close_follow_up(follow_up_id: int) -> ResponseReturnValue:
                                 values={follow_up_id: outcome}, status=422)
     flash(_("The follow-up is closed. Thank you."), "success")
     return redirect(url_for("satisfaction.follow_ups"))
+
+
+def satisfaction_sections() -> list[tuple[str, Any]]:
+    """The satisfaction pages the signed-in user may open, for the pages' own tabs."""
+    sections: list[tuple[str, Any]] = [("satisfaction.mine", _l("My ratings"))]
+    if services.sees_team_figures(current_user):
+        sections += [("satisfaction.teams", _l("Teams' satisfaction")),
+                     ("satisfaction.follow_ups", _l("Follow-ups"))]
+    if can(current_user, "satisfaction.review"):
+        sections.append(("satisfaction.review", _l("Suggestions and comments")))
+    return sections
+
+
+bp.add_app_template_global(satisfaction_sections, "satisfaction_sections")
 
 
 def satisfaction_panel(ticket: Ticket) -> dict[str, Any] | None:

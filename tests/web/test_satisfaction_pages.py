@@ -91,13 +91,12 @@ def test_a_rating_given_on_the_portal_moves_the_teams_figure(crew, client):
     ticket = resolved_for(crew, crew.agent)
     crew.sign_in(crew.manager)
     before = client.get("/satisfaction/teams", headers=AR).get_data(as_text=True)
-    assert re.search(r'data-score-of="team:%d">\s*<th[^>]*>[^<]*</th>\s*<td>0</td>'
-                     % crew.relations.id, before)
+    row = rf'data-score-of="team:{crew.relations.id}">\s*<th[^>]*>[^<]*</th>\s*'
+    assert re.search(row + r"<td>0</td>", before)
     anonymous = client.application.test_client()
     anonymous.post(f"/t/{tracking_token(ticket)}/rate", data={"stars": "4"})
     after = client.get("/satisfaction/teams", headers=AR).get_data(as_text=True)
-    assert re.search(r'data-score-of="team:%d">\s*<th[^>]*>[^<]*</th>\s*<td>1</td>\s*'
-                     r'<td class="satisfaction-score">4\.0</td>' % crew.relations.id, after)
+    assert re.search(row + r'<td>1</td>\s*<td class="satisfaction-score">4\.0</td>', after)
 
 
 # -- the kiosk -------------------------------------------------------------------------
