@@ -178,10 +178,13 @@ def send_survey(ticket: Ticket, occasion: str, now: datetime | None = None) -> S
 
 
 def invite_after_transition(event: TicketTransitioned) -> None:
-    """Before commit: resolved, or decided (approved/rejected), sends the survey once."""
+    """Before commit: resolved, or the committee's decision (approved/rejected; a deferral
+    is not one), sends the survey once. A volunteering application's acceptance is not a
+    service to rate."""
     if event.to_status == "resolved":
         occasion = "resolved"
-    elif isinstance(event, TicketDecided) and event.action in DECISION_ACTIONS:
+    elif isinstance(event, TicketDecided) and event.action in DECISION_ACTIONS \
+            and event.from_status == "committee":
         occasion = "decided"
     else:
         return

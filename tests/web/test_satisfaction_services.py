@@ -315,3 +315,11 @@ def test_review_marks_are_validated_and_counted(crew):
     assert counts == {"received": 2, "acted_on": 1, "read": 1, "not_applicable": 0}
     assert queries.review_counts(now + timedelta(days=1), now + timedelta(days=2))[
         "received"] == 0
+
+
+def test_accepting_a_volunteer_is_not_a_decision_to_rate(crew):
+    ticket = crew.inquiry(kind="volunteering")
+    tickets.start(ticket, actor=crew.coordinator, expected_version=None)
+    tickets.decide_application(ticket, actor=crew.coordinator, expected_version=None,
+                               decision="approve", reason="خبرة مناسبة")
+    assert surveys_of(ticket) == []
