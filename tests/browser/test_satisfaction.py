@@ -74,6 +74,8 @@ def test_the_front_desk_hands_over_a_signed_out_kiosk(new_context, live_server):
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/tickets/{number}")
+    expect(page.get_by_test_id("panel-satisfaction")).to_be_visible()
+    shoot(page, "satisfaction-ticket-panel-tablet")
     page.get_by_test_id("kiosk-open").locator("button").click()
     expect(page.get_by_test_id("kiosk-form")).to_be_visible()
     assert "/kiosk/rate/" in page.url
@@ -94,10 +96,22 @@ def test_the_front_desk_hands_over_a_signed_out_kiosk(new_context, live_server):
 
 
 def test_a_manager_marks_a_suggestion_acted_on(new_context, live_server):
+    from helpdesk.accounts.models import Team
+    from helpdesk.extensions import db
+    from helpdesk.satisfaction.services import rate
+    from helpdesk.tickets.models import Ticket
     from helpdesk.tickets.services import open_ticket
 
+    number, _path = _resolved_ticket(live_server)
     live_server.create_user("manager", "manager@example.org", "فهد الغامدي")
     with live_server.app.app_context():
+        team = Team(key="relations", name_ar="العلاقات", name_en="Relations")
+        db.session.add(team)
+        db.session.commit()
+        ticket = db.session.scalar(db.select(Ticket).where(Ticket.number == number))
+        ticket.team_id = team.id
+        db.session.commit()
+        rate(ticket, {"stars": "2", "speed": "1", "comment": "انتظرت أسبوعًا دون رد"})
         open_ticket(channel_key="phone", kind="suggestion",
                     subject="اقتراح: فتح مكتب الاستقبال مساء الخميس")
     for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
@@ -110,6 +124,7 @@ def test_a_manager_marks_a_suggestion_acted_on(new_context, live_server):
         page.goto(f"{live_server.url}/satisfaction/review")
         item = page.locator("[data-review-item^=suggestion-]").first
         expect(item).to_contain_text("مكتب الاستقبال")
+        expect(page.locator("[data-review-item^=comment-]")).to_contain_text("انتظرت أسبوعًا")
         assert_no_horizontal_scroll(page)
         shoot(page, f"satisfaction-review-{name}")
         if name == "phone":
@@ -124,3 +139,9 @@ def test_a_manager_marks_a_suggestion_acted_on(new_context, live_server):
         item = page.locator("[data-review-item^=suggestion-]").first
         expect(item).to_have_attribute("data-review-status", "acted_on")
         expect(item).to_contain_text("اعتمدنا دوامًا مسائيًا")
+        page.goto(f"{live_server.url}/satisfaction/teams")
+        expect(page.get_by_test_id("satisfaction-tabs")).to_be_visible()
+        shoot(page, "satisfaction-teams-desktop")
+        page.goto(f"{live_server.url}/satisfaction/follow-ups")
+        expect(page.get_by_test_id("follow-ups-intro")).to_be_visible()
+        shoot(page, "satisfaction-follow-ups-desktop")
