@@ -104,6 +104,7 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_events(app: Flask) -> None:
     """Every reaction to what the unit of work records, in the order it runs."""
+    from helpdesk.satisfaction import services as satisfaction
     from helpdesk.search import index
     from helpdesk.session import UNIT_OF_WORK
     from helpdesk.tickets import events, plugin_hooks
@@ -122,6 +123,9 @@ def configure_events(app: Flask) -> None:
         (events.TicketOpened, volunteers.take_application, Phase.FLUSH),
         (events.TicketTransitioned, volunteers.follow_decision, Phase.FLUSH),
         # Inside the transaction, on its final state:
+        (events.TicketTransitioned, satisfaction.invite_after_transition,
+         Phase.BEFORE_COMMIT),
+        (events.ServiceRated, satisfaction.open_follow_up, Phase.BEFORE_COMMIT),
         (events.TimelineEvent, webhooks.write_deliveries_for, Phase.BEFORE_COMMIT),
         # After the commit, each one isolated:
         (events.TicketOpened, plugin_hooks.ticket_created, Phase.AFTER_COMMIT),
@@ -182,6 +186,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.portal import attachment_views as _portal_downloads  # noqa: F401
     from helpdesk.portal import views as _portal_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.portal.blueprint import bp as portal_bp
+    from helpdesk.satisfaction import views as _satisfaction_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.satisfaction.blueprint import bp as satisfaction_bp
     from helpdesk.search import views as _search_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.search.blueprint import bp as search_bp
     from helpdesk.services_catalog import views as _services_catalog_views  # noqa: F401  (routes join the blueprint)
@@ -214,6 +220,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(dev_inbox_bp)
+    app.register_blueprint(satisfaction_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

@@ -13,6 +13,7 @@ from helpdesk.committee.models import (
     committee_sitting_members,
 )
 from helpdesk.contacts.models import Contact
+from helpdesk.satisfaction.models import FollowUp, KioskPass, ReviewMark, Survey
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.models import (
@@ -36,6 +37,7 @@ from helpdesk.volunteers.models import (
 from helpdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "FollowUp", "KioskPass", "ReviewMark", "Survey",
     "ApiToken", "ApplicationDraft", "DraftDocument",
     "Association", "Attachment", "AuditEntry", "Branch", "ChannelConfig", "Contact", "Event",
     "ExternalRef", "OutboxMessage", "Rating", "Service", "Team", "Ticket", "TicketSequence", "User",

@@ -39,27 +39,31 @@ EVERY_TICKET_PERMISSION = TICKET_OWNER | {
 }
 # Downloading the queue as CSV (what the user's queue shows, never more).
 TICKET_EXPORT = {"tickets.export"}
+# Satisfaction: every team's figures and the review of suggestions and comments (managers);
+# opening the rating kiosk for a person at the front desk (those who serve them there).
+SATISFACTION_MANAGE = {"satisfaction.teams", "satisfaction.review", "satisfaction.kiosk"}
+SATISFACTION_KIOSK = {"satisfaction.kiosk"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | TICKET_EXPORT | {
         "admin.users", "admin.association", "admin.channels", "admin.audit", "admin.webhooks",
         "admin.services", "reports.view", "contacts.view_national_id", "contacts.merge",
-    }),
+    } | SATISFACTION_MANAGE),
     "manager": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | TICKET_EXPORT | {
         "admin.association", "admin.channels", "admin.audit", "admin.services", "admin.webhooks",
         "reports.view", "contacts.view_national_id", "contacts.merge",
-    }),
-    "agent": frozenset(STAFF_PERMISSIONS | TICKET_OWNER | TICKET_EXPORT
+    } | SATISFACTION_MANAGE),
+    "agent": frozenset(STAFF_PERMISSIONS | TICKET_OWNER | TICKET_EXPORT | SATISFACTION_KIOSK
                        | {"contacts.view_national_id"}),
     "research_officer": frozenset(STAFF_PERMISSIONS | TICKET_WORK | {
         "contacts.view_national_id", "committee.submit",
-    }),
+    } | SATISFACTION_KIOSK),
     "committee_member": frozenset(STAFF_PERMISSIONS | {"committee.decide", "tickets.note"}),
     "branch_rep": frozenset(STAFF_PERMISSIONS | {
         "tickets.view_branch", "tickets.note", "tickets.reply", "tickets.create",
-    }),
+    } | SATISFACTION_KIOSK),
     "volunteer_coordinator": frozenset(STAFF_PERMISSIONS | TICKET_WORK | {
         "volunteers.decide", "tickets.assign", "tickets.close", "tickets.reopen",
         "tickets.cancel",
-    }),
+    } | SATISFACTION_KIOSK),
 }

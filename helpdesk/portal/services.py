@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,16 +24,15 @@ from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.normalise import to_ascii_digits
 from helpdesk.portal.texts import STATUS_TEXTS
+from helpdesk.satisfaction import services as satisfaction
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
 from helpdesk.tickets.queries import timeline
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
-from helpdesk.tickets.states import TERMINAL_STATUSES
 from helpdesk.uploads import check_field, store_checked
 from helpdesk.validation import ValidationError
 
 DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 DEFAULT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_RATING_EDIT_DAYS = 7
 MAX_REPLY = 5_000
 MAX_COMMENT = 2_000
 MAX_NUMBER = 32
@@ -217,57 +215,24 @@ def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None,
 
 def rating_stage(ticket: Ticket) -> str:
     """'open' while the ticket is being worked, 'closed' once it is closed or cancelled."""
-    return "closed" if ticket.status in TERMINAL_STATUSES else "open"
+    return satisfaction.rating_stage(ticket)
 
 
 def current_rating(ticket: Ticket) -> Rating | None:
-    return db.session.scalar(select(Rating).where(Rating.ticket_id == ticket.id,
-                                                  Rating.stage == rating_stage(ticket)))
+    return satisfaction.rating_of(ticket)
 
 
 def rating_edit_days() -> int:
-    return int(current_app.config.get("PORTAL_RATING_EDIT_DAYS", DEFAULT_RATING_EDIT_DAYS))
-
-
-def rating_editable_until(rating: Rating) -> datetime:
-    return rating.created_at + timedelta(days=rating_edit_days())
+    return satisfaction.rating_edit_days()
 
 
 def can_edit_rating(rating: Rating | None, now: datetime | None = None) -> bool:
-    return rating is None or (now or utcnow()) < rating_editable_until(rating)
+    return satisfaction.can_edit_rating(rating, now)
 
 
-def rate_service(ticket: Ticket, *, stars: Any, comment: Any = None) -> Rating:
-    """1–5 stars and an optional comment, once per stage (open, closed), editable for
-    PORTAL_RATING_EDIT_DAYS days; each rating or edit is a public 'rating' event."""
-    errors: dict[str, str] = {}
-    try:
-        stars = int(to_ascii_digits(str(stars or "")).strip())
-    except ValueError:
-        stars = 0
-    if not 1 <= stars <= 5:
-        errors["stars"] = _("Choose from one to five stars.")
-    comment = clean_text(comment, max_length=MAX_COMMENT)
-    if errors:
-        raise ValidationError(errors)
-
-    def work(current: Ticket, now: datetime) -> Rating:
-        stage = rating_stage(current)
-        rating = db.session.scalar(select(Rating).where(Rating.ticket_id == current.id,
-                                                        Rating.stage == stage))
-        if rating is not None and not can_edit_rating(rating, now):
-            raise ValidationError({"stars": ngettext(
-                "A rating can be changed for %(num)d day only.",
-                "A rating can be changed for %(num)d days only.", rating_edit_days())})
-        edited = rating is not None
-        if rating is None:
-            rating = Rating(ticket_id=current.id, stage=stage, created_at=now)
-            db.session.add(rating)
-        rating.stars, rating.comment, rating.updated_at = stars, comment, now
-        db.session.add(Event(ticket_id=current.id, type="rating", visibility="public",
-                             body=comment, created_at=now,
-                             data={"stars": stars, "stage": stage, "edited": edited}))
-        db.session.flush()
-        return rating
-
-    return _as_person(ticket.id, work)
+def rate_service(ticket: Ticket, *, stars: Any, comment: Any = None, speed: Any = None,
+                 courtesy: Any = None, clarity: Any = None) -> Rating:
+    """The overall rating (1–5), the survey's optional answers and a comment, once per
+    stage (open, closed), editable for a while (helpdesk/satisfaction)."""
+    return satisfaction.rate(ticket, {"stars": stars, "comment": comment, "speed": speed,
+                                      "courtesy": courtesy, "clarity": clarity})

@@ -103,6 +103,9 @@ def _accepted(response) -> bool:
     return response.status_code in (302, 303)
 
 
+# The survey's answers (helpdesk/satisfaction): overall (stars), three optional, a comment.
+RATING_FIELDS = ("stars", "speed", "courtesy", "clarity", "comment")
+
 PRIVATE_ENDPOINTS = {"portal.ticket", "portal.reply", "portal.rate", "portal.track",
                      "portal.submit", "portal.received"}
 
@@ -192,15 +195,15 @@ def _ticket_page(ticket: Ticket, token: str, *, reply_values=None, reply_errors=
                  rating_values=None, rating_errors=None, status: int = 200):
     rating = services.current_rating(ticket)
     if rating_values is None:
-        rating_values = {"stars": rating.stars if rating else "",
-                         "comment": (rating.comment or "") if rating else ""}
+        rating_values = {name: (getattr(rating, name) or "") if rating else ""
+                         for name in RATING_FIELDS}
     return render_template(
         "portal/ticket.html", ticket=ticket, token=token,
         texts=STATUS_TEXTS.get(ticket.status, (ticket.status, "")),
         events=services.public_timeline(ticket),
         attachments=services.attachments_by_event(ticket),
         rating=rating, rating_stage=services.rating_stage(ticket),
-        can_rate=services.can_edit_rating(rating),
+        can_rate=services.can_edit_rating(rating), rating_edit_days=services.rating_edit_days(),
         rating_values=rating_values, rating_errors=rating_errors or {},
         reply_values=reply_values or {}, reply_errors=reply_errors or {},
         missing_documents=casework.missing_documents(ticket), **_common()), status
@@ -243,9 +246,9 @@ def rate(token: str) -> ResponseReturnValue:
     found = ticket_for_token(token)
     if found is None:
         return _expired()
-    values = {"stars": request.form.get("stars", ""), "comment": request.form.get("comment", "")}
+    values = {name: request.form.get(name, "") for name in RATING_FIELDS}
     try:
-        services.rate_service(found, stars=values["stars"], comment=values["comment"])
+        services.rate_service(found, **values)
     except ValidationError as invalid:
         return _ticket_page(found, token, rating_values=values, rating_errors=invalid.errors,
                             status=422)

@@ -140,19 +140,32 @@ class Attachment(db.Model):
 
 
 class Rating(db.Model):
-    """The beneficiary's rating of the service: one per ticket stage, editable for a while."""
+    """The beneficiary's rating of the service: one per ticket stage, editable for a while.
+
+    ``stars`` is the overall answer (required); speed, courtesy and clarity are optional
+    answers of the satisfaction survey (helpdesk/satisfaction), 1–5 each. Reports aggregate
+    these rows by their ticket's channel, service and team."""
 
     __tablename__ = "ratings"
     __table_args__ = (
         UniqueConstraint("ticket_id", "stage"),
         CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        CheckConstraint("speed BETWEEN 1 AND 5", name="speed_range"),
+        CheckConstraint("courtesy BETWEEN 1 AND 5", name="courtesy_range"),
+        CheckConstraint("clarity BETWEEN 1 AND 5", name="clarity_range"),
+        Index("ix_ratings_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     stage: Mapped[str] = mapped_column(String(32))
     stars: Mapped[int] = mapped_column(SmallInteger)
+    speed: Mapped[int | None] = mapped_column(SmallInteger)
+    courtesy: Mapped[int | None] = mapped_column(SmallInteger)
+    clarity: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
+    # Where it was given: the portal (a tracking or survey link) or the front-desk kiosk.
+    source: Mapped[str] = mapped_column(String(16), default="portal")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

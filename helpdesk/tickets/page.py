@@ -56,6 +56,7 @@ EVENT_LABELS = {
     "sla_breached": _l("Resolution time passed"),
     "contact_merged": _l("Contact merged"),
     "rating": _l("Service rated"),
+    "satisfaction_follow_up": _l("Follow-up opened for the team lead"),  # helpdesk/satisfaction
     "tracking_link_revoked": _l("Tracking link revoked"),
     "case_opened": _l("Application received"),
     "eligibility_checked": _l("Eligibility checked"),

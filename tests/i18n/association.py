@@ -222,6 +222,38 @@ def _from_the_website(world: Association, client: FlaskClient) -> None:
     world.add("number", ticket.number)
 
 
+def _satisfaction(world: Association, users: dict[str, User], teams: list[Team],
+                  contact: Contact) -> None:
+    """Surveys (unanswered, answered, past their edit period), a kiosk pass, a follow-up of
+    a low rating and a review mark."""
+    from helpdesk.db_types import utcnow
+    from helpdesk.satisfaction import services as satisfaction
+    from helpdesk.satisfaction.models import Survey
+    from helpdesk.tickets.models import Rating
+
+    agent, manager = users["agent"], users["manager"]
+    surveys = []
+    for subject in ("سؤال عن موعد الصرف", "سؤال عن الوثائق", "سؤال عن الفروع"):
+        ticket = open_ticket(channel_key="phone", kind="inquiry", contact=contact,
+                             subject=subject, team_id=teams[0].id)
+        tickets.assign(ticket, actor=manager, expected_version=None, assignee_id=agent.id)
+        tickets.start(ticket, actor=agent, expected_version=None)
+        tickets.resolve(ticket, actor=agent, expected_version=None)
+        survey = db.session.scalar(select(Survey).where(Survey.ticket_id == ticket.id))
+        surveys.append(survey)
+        world.add("survey_token", satisfaction.survey_token(survey))
+        world.add("number", ticket.number)
+    satisfaction.rate(surveys[1].ticket, {"stars": "1", "speed": "2", "courtesy": "3",
+                                          "clarity": "2", "comment": "انتظرت طويلًا دون رد"})
+    old = satisfaction.rate(surveys[2].ticket, {"stars": "5", "comment": "شكرًا لكم"})
+    db.session.execute(db.update(Rating).where(Rating.id == old.id).values(
+        created_at=utcnow() - timedelta(days=satisfaction.RATING_EDIT_DAYS + 1)))
+    db.session.commit()
+    world.add("pass_token", satisfaction.open_kiosk(surveys[0].ticket.number, actor=agent))
+    satisfaction.mark_review_item("comment", old.id, actor=manager, status="acted_on",
+                                  action_taken="شكرنا الفريق على الخدمة")
+
+
 def build_association(app: Flask) -> Association:
     """Everything a page can show, made as people make it (run inside an app context)."""
     branch = Branch(code="riyadh", name_ar="فرع الرياض", name_en="Riyadh branch",
@@ -249,6 +281,7 @@ def build_association(app: Flask) -> Association:
     _support_requests(world, users, teams, contact, service)
     _volunteers(world, users, branch)
     _from_the_website(world, app.test_client())
+    _satisfaction(world, users, teams, contact)
     subscription, _secret = create_subscription(
         {"name": "منصة المتبرعين", "url": "http://127.0.0.1:9/hooks",
          "allow_private": True, "event_types": ["ticket.created"]}, actor=users["admin"])
