@@ -315,3 +315,15 @@ def test_an_agent_may_not_open_or_change_the_calendar(client, login, make_user):
     assert client.get("/admin/calendar/").status_code == 403
     assert client.post("/admin/calendar/hours", data={"opens": "09:00"}).status_code == 403
     assert 'href="/admin/calendar/"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_demo_association_has_this_and_next_years_holidays_generated(app):
+    from helpdesk.devdata.organisation import ensure_organisation
+
+    ensure_organisation()
+    ensure_organisation()  # a second run adds nothing
+    year = this_year()
+    assert calendar.generated_years() == {year, year + 1}
+    assert db.session.scalar(select(Holiday).where(Holiday.day == date(year + 1, 9, 23)))
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "calendar.changed"))
+    assert entry.actor_id is not None
