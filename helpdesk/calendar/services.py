@@ -44,6 +44,8 @@ MAX_NAME_LENGTH = 120
 MAX_REASON_LENGTH = 200
 HIJRI_YEARS = range(1343, 1501)  # the Umm al-Qura table's range (hijridate)
 CACHE_KEY = "helpdesk_calendar"
+# Examples in messages, isolated left-to-right so an Arabic sentence keeps their order.
+EXAMPLE_DATES = {"gregorian": "\u20662026-03-20\u2069", "hijri": "\u20661447-10-01\u2069"}
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -239,8 +241,8 @@ def _date_field(values: dict[str, str], name: str, errors: dict[str, str], *,
     try:
         return parse_day(text)
     except ValueError:
-        errors[name] = _("Enter a Gregorian date such as 2026-03-20 or a Hijri date such as "
-                         "1447-10-01.")
+        errors[name] = _("Enter a Gregorian date such as %(gregorian)s or a Hijri date such "
+                         "as %(hijri)s.", **EXAMPLE_DATES)
         return None
 
 
@@ -273,12 +275,12 @@ def _settings_for_update() -> CalendarSettings:
     return settings
 
 
-def _changed(actor: Any, what: str, **after: Any) -> None:
+def _changed(actor: Any, target_id: int | None, **after: Any) -> None:
     """Bump the version (in SQL, so two writers never share a number) and audit the change."""
     _settings_for_update()
     db.session.execute(update(CalendarSettings).where(CalendarSettings.id == SETTINGS_ID)
                        .values(version=CalendarSettings.version + 1, updated_at=utcnow()))
-    record_audit(actor, "calendar.changed", "calendar", what, after={
+    record_audit(actor, "calendar.changed", "calendar", target_id, after={
         name: value.isoformat() if hasattr(value, "isoformat") else value
         for name, value in after.items()})
     db.session.commit()
@@ -303,7 +305,7 @@ def save_settings(values: dict[str, str], actor: Any) -> CalendarSettings:
     settings.opens, settings.closes = hours
     settings.eid_al_fitr_days = lengths["eid_al_fitr_days"]
     settings.eid_al_adha_days = lengths["eid_al_adha_days"]
-    _changed(actor, "hours", opens=settings.opens, closes=settings.closes, **lengths)
+    _changed(actor, None, opens=settings.opens, closes=settings.closes, **lengths)
     return settings
 
 
@@ -324,7 +326,7 @@ def save_branch_hours(values: dict[str, str], branches: dict[int, Any], actor: A
     row = db.session.get(BranchHours, branch_id) or BranchHours(branch_id=branch_id)
     row.opens, row.closes = hours
     db.session.add(row)
-    _changed(actor, f"branch:{branch_id}", opens=row.opens, closes=row.closes)
+    _changed(actor, branch_id, opens=row.opens, closes=row.closes)
 
 
 def remove_branch_hours(branch_id: int, actor: Any) -> bool:
@@ -332,7 +334,7 @@ def remove_branch_hours(branch_id: int, actor: Any) -> bool:
     removed = db.session.execute(delete(BranchHours).where(BranchHours.branch_id == branch_id))
     if not removed.rowcount:
         return False
-    _changed(actor, f"branch:{branch_id}", removed=True)
+    _changed(actor, branch_id, removed=True)
     return True
 
 
@@ -363,7 +365,7 @@ def generate_year(values: dict[str, str], actor: Any) -> int:
     for holiday in saudi_public_holidays(year, eid_al_fitr_days=settings.eid_al_fitr_days,
                                          eid_al_adha_days=settings.eid_al_adha_days):
         db.session.add(Holiday(year=year, day=holiday.day, key=holiday.key))
-    _changed(actor, f"year:{year}", generated=year)
+    _changed(actor, year, generated=year)
     return year
 
 
@@ -420,7 +422,7 @@ def add_holiday(values: dict[str, str], actor: Any) -> list[Holiday]:
         raise ValidationError(errors)
     added = [Holiday(year=day.year, day=day, name=name) for day in days]
     db.session.add_all(added)
-    _changed(actor, "holiday", name=name, first=span[0], last=span[1])
+    _changed(actor, None, name=name, first=span[0], last=span[1])
     return added
 
 
@@ -442,7 +444,7 @@ def move_holiday(holiday_id: int, text: str | None, actor: Any) -> Holiday | Non
         return holiday
     before = holiday.day
     holiday.day, holiday.year = day, day.year
-    _changed(actor, f"holiday:{holiday.id}", moved_from=before, moved_to=day)
+    _changed(actor, holiday.id, moved_from=before, moved_to=day)
     return holiday
 
 
@@ -452,7 +454,7 @@ def remove_holiday(holiday_id: int, actor: Any) -> bool:
         return False
     day = holiday.day
     db.session.delete(holiday)
-    _changed(actor, f"holiday:{holiday_id}", removed=day)
+    _changed(actor, holiday_id, removed=day)
     return True
 
 
@@ -473,7 +475,8 @@ def add_closure(values: dict[str, str], actor: Any) -> Closure:
         raise ValidationError(errors)
     closure = Closure(starts_on=span[0], ends_on=span[1], reason=reason)
     db.session.add(closure)
-    _changed(actor, "closure", reason=reason, first=span[0], last=span[1])
+    db.session.flush()
+    _changed(actor, closure.id, reason=reason, first=span[0], last=span[1])
     return closure
 
 
@@ -482,5 +485,5 @@ def remove_closure(closure_id: int, actor: Any) -> bool:
     if closure is None:
         return False
     db.session.delete(closure)
-    _changed(actor, f"closure:{closure_id}", removed=closure.reason)
+    _changed(actor, closure_id, removed=closure.reason)
     return True

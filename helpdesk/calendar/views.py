@@ -36,8 +36,9 @@ def _page(status: int = 200, values: dict[str, str] | None = None,
              "eid_al_fitr_days": str(settings.eid_al_fitr_days),
              "eid_al_adha_days": str(settings.eid_al_adha_days)}
     stored = {year.year for year in page.years if year.generated}
-    shown["year"] = str(next((year for year in page.year_choices if year not in stored),
-                             page.year_choices[0]))
+    this_year = page.year_choices[services.GENERATE_YEARS_BEHIND]
+    shown["year"] = str(next((year for year in page.year_choices
+                              if year >= this_year and year not in stored), this_year))
     shown.update(values or {})
     context.setdefault("errors", {})
     english = current_language() != "ar"

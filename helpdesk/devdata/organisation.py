@@ -11,6 +11,7 @@ from helpdesk.accounts.roles import PERMISSIONS
 from helpdesk.accounts.services import create_user
 from helpdesk.admin.models import Association
 from helpdesk.calendar.services import generate_year, generated_years
+from helpdesk.db_types import utcnow
 from helpdesk.devdata.content import (
     ASSOCIATION,
     BRANCHES,
@@ -20,7 +21,6 @@ from helpdesk.devdata.content import (
     STAFF,
     TEAMS,
 )
-from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.dates import to_riyadh
 from helpdesk.services_catalog.models import Service
