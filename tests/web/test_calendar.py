@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from helpdesk.accounts.models import Branch
 from helpdesk.audit.models import AuditEntry
@@ -97,6 +97,41 @@ def test_the_calendar_is_cached_until_an_edit_bumps_its_version(app, admin, in_2
     assert second is not first and date(2026, 11, 1) in second.holidays
     versions = db.session.scalar(select(CalendarSettings.version))
     assert versions == 3  # created at 1, two edits
+
+
+class StatementCounter:
+    """Counts the SQL statements the database is sent inside the block."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args):
+        self.count += 1
+
+    def __enter__(self):
+        event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(db.engine, "before_cursor_execute", self)
+
+
+def test_a_cached_calendar_costs_one_query_and_a_reload_a_few_whatever_the_days(
+        app, admin, in_2026):
+    for year in (2026, 2027):
+        calendar.generate_year({"year": str(year)}, admin)
+    for month in range(1, 13):
+        calendar.add_closure({"closure_reason": f"جرد الشهر {month}",
+                              "closure_starts": f"2027-{month:02d}-01",
+                              "closure_ends": f"2027-{month:02d}-01"}, admin)
+    db.session.commit()
+    with StatementCounter() as reload:
+        calendar.calendar_for()
+    with StatementCounter() as cached:
+        calendar.calendar_for()
+        calendar.calendar_for()
+    assert cached.count == 2  # the version, once per call
+    assert reload.count <= 6  # version, settings, years, holidays, closures, branch hours
 
 
 def test_each_edit_is_in_the_audit_log(app, admin, in_2026):
