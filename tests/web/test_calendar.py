@@ -175,6 +175,18 @@ def test_an_intake_the_evening_before_a_closure_is_due_after_it(app, admin, in_2
     assert due == datetime(2026, 12, 13, 12, 0, tzinfo=RIYADH)
 
 
+def test_an_eid_sighted_a_day_early_moves_the_due_time_past_the_corrected_day(app, admin,
+                                                                            in_2026):
+    calendar.generate_year({"year": "2026"}, admin)
+    wednesday_afternoon = datetime(2026, 3, 18, 15, 0, tzinfo=RIYADH)  # 29 Ramadan 1447
+    assert calendar.calendar_for().add_working_hours(wednesday_afternoon, 2) == \
+        datetime(2026, 3, 19, 9, 0, tzinfo=RIYADH)  # Thursday 30 Ramadan, by the table
+    first_day = db.session.scalar(select(Holiday).where(Holiday.day == EID_AL_FITR_1447))
+    calendar.move_holiday(first_day.id, "1447-09-30", admin)  # the moon was sighted early
+    assert calendar.calendar_for().add_working_hours(wednesday_afternoon, 2) == \
+        datetime(2026, 3, 24, 9, 0, tzinfo=RIYADH)  # Eid Thu-Mon, back on Tuesday
+
+
 # -- bad input -------------------------------------------------------------------------------
 
 
