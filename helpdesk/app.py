@@ -172,6 +172,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.api.views import http_error
     from helpdesk.applications import views as _applications_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.applications.blueprint import bp as applications_bp
+    from helpdesk.calendar import views as _calendar_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.calendar.blueprint import bp as calendar_bp
     from helpdesk.casework import views as _casework_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.casework.blueprint import bp as casework_bp
     from helpdesk.channels import views as _channels_views  # noqa: F401  (routes join the blueprint)
@@ -221,6 +223,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(dev_inbox_bp)
     app.register_blueprint(satisfaction_bp)
+    app.register_blueprint(calendar_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

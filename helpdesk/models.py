@@ -5,6 +5,7 @@ from helpdesk.admin.models import Association
 from helpdesk.api.models import ApiToken
 from helpdesk.applications.models import ApplicationDraft, DraftDocument
 from helpdesk.audit.models import AuditEntry
+from helpdesk.calendar.models import BranchHours, CalendarSettings, Closure, Holiday, HolidayYear
 from helpdesk.casework.models import Case, CaseStudy, ChecklistItem, Declaration
 from helpdesk.channels.models import ChannelConfig, IntakeFailure
 from helpdesk.committee.models import (
@@ -47,4 +48,5 @@ __all__ = [
     "Case", "CaseStudy", "ChecklistItem", "Declaration",
     "VolunteerAssignment", "VolunteerHours", "VolunteerNeed", "VolunteerProfile",
     "WebhookDelivery", "WebhookSubscription",
+    "BranchHours", "CalendarSettings", "Closure", "Holiday", "HolidayYear",
 ]

@@ -27,6 +27,7 @@ DATE_FILTERS = ("date_from", "date_to")
 
 ACTIONS = {
     "association.updated": _l("Association profile changed"),
+    "calendar.changed": _l("Working calendar changed"),
     "channel.activation": _l("Channel activated or deactivated"),
     "channel.settings": _l("Channel settings changed"),
     "committee.sitting_opened": _l("Committee sitting opened"),
@@ -46,6 +47,7 @@ ACTIONS = {
 }
 TARGET_TYPES = {
     "association": _l("Association"),
+    "calendar": _l("Working calendar"),
     "channel": _l("Channel"),
     "committee_sitting": _l("Committee sitting"),
     "contact": _l("Contact"),

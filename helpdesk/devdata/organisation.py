@@ -10,6 +10,8 @@ from helpdesk.accounts.models import Branch, Team, User, team_members
 from helpdesk.accounts.roles import PERMISSIONS
 from helpdesk.accounts.services import create_user
 from helpdesk.admin.models import Association
+from helpdesk.calendar.services import generate_year, generated_years
+from helpdesk.db_types import utcnow
 from helpdesk.devdata.content import (
     ASSOCIATION,
     BRANCHES,
@@ -20,6 +22,7 @@ from helpdesk.devdata.content import (
     TEAMS,
 )
 from helpdesk.extensions import db
+from helpdesk.i18n.dates import to_riyadh
 from helpdesk.services_catalog.models import Service
 
 
@@ -107,7 +110,17 @@ def ensure_organisation() -> Organisation:
                     db.session.execute(team_members.insert().values(team_id=team_ids[key],
                                                                     user_id=user.id))
         db.session.commit()
+    ensure_working_calendar()
     return load_organisation()
+
+
+def ensure_working_calendar() -> None:
+    """This year's and next year's holidays generated, as the admin would on the calendar
+    page, so the demo's calendar shows a stored, editable list."""
+    admin = db.session.scalar(select(User).where(User.role == "admin").order_by(User.id))
+    this_year = to_riyadh(utcnow()).year
+    for year in sorted({this_year, this_year + 1} - generated_years()):
+        generate_year({"year": str(year)}, admin)
 
 
 def load_organisation() -> Organisation:

@@ -31,6 +31,7 @@ NAVIGATION = (
     NavItem("contacts.index", _l("Contacts"), "person-vcard", "contacts.view"),
     NavItem("channels.index", _l("Channels"), "diagram-3", "channels.view"),
     NavItem("admin.association", _l("Association"), "building", "admin.association"),
+    NavItem("calendar.index", _l("Working calendar"), "calendar-week", "admin.association"),
     NavItem("admin.users", _l("Users"), "people", "admin.users"),
     NavItem("services_catalog.index", _l("Services"), "grid", "admin.services"),
     NavItem("admin.channels", _l("Channel settings"), "sliders", "admin.channels"),

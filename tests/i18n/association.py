@@ -18,6 +18,7 @@ from helpdesk.accounts.roles import ROLES
 from helpdesk.accounts.services import create_user
 from helpdesk.admin.services import update_association
 from helpdesk.api.services import create_token
+from helpdesk.calendar import services as working_calendar
 from helpdesk.casework import services as casework
 from helpdesk.committee.services import decide, open_sitting
 from helpdesk.contacts.models import Contact
@@ -254,6 +255,19 @@ def _satisfaction(world: Association, users: dict[str, User], teams: list[Team],
                                   action_taken="شكرنا الفريق على الخدمة")
 
 
+def _working_calendar(admin: User, branch: Branch) -> None:
+    """This year's holidays generated and corrected, a closure, a branch's own hours."""
+    year = riyadh_today().year
+    working_calendar.generate_year({"year": str(year)}, admin)
+    working_calendar.add_holiday({"holiday_name": "إجازة اليوم الوطني الإضافية",
+                                  "holiday_starts": f"{year}-09-24"}, admin)
+    working_calendar.add_closure({"closure_reason": "الانتقال إلى المقر الجديد",
+                                  "closure_starts": f"{year + 1}-01-11",
+                                  "closure_ends": f"{year + 1}-01-12"}, admin)
+    working_calendar.save_branch_hours({"branch_id": str(branch.id), "branch_opens": "09:00",
+                                        "branch_closes": "17:00"}, {branch.id: branch}, admin)
+
+
 def build_association(app: Flask) -> Association:
     """Everything a page can show, made as people make it (run inside an app context)."""
     branch = Branch(code="riyadh", name_ar="فرع الرياض", name_en="Riyadh branch",
@@ -267,6 +281,7 @@ def build_association(app: Flask) -> Association:
     update_association({"name_ar": "جمعية البر الخيرية", "name_en": "Al-Birr Charity",
                         "phone": "+966112345678", "email": "info@example.org",
                         "committee_window_days": "14"}, users["admin"])
+    _working_calendar(users["admin"], branch)
     service = create_service(SERVICE, actor=users["admin"])
     world.add("service_key", service.key)
     contact = Contact(name="نورة محمد العتيبي", phone="+966551234567",
