@@ -104,6 +104,7 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_events(app: Flask) -> None:
     """Every reaction to what the unit of work records, in the order it runs."""
+    from helpdesk.routing import services as routing
     from helpdesk.search import index
     from helpdesk.session import UNIT_OF_WORK
     from helpdesk.tickets import events, plugin_hooks
@@ -121,7 +122,10 @@ def configure_events(app: Flask) -> None:
         (events.TimelineEntryEdited, index.index_edited_entry, Phase.FLUSH),
         (events.TicketOpened, volunteers.take_application, Phase.FLUSH),
         (events.TicketTransitioned, volunteers.follow_decision, Phase.FLUSH),
-        # Inside the transaction, on its final state:
+        # Inside the transaction, on its final state (routing first, so that the webhook
+        # deliveries carry the routed ticket and its own timeline events):
+        (events.TicketOpened, routing.route_opened, Phase.BEFORE_COMMIT),
+        (events.TicketChanged, routing.route_changed, Phase.BEFORE_COMMIT),
         (events.TimelineEvent, webhooks.write_deliveries_for, Phase.BEFORE_COMMIT),
         # After the commit, each one isolated:
         (events.TicketOpened, plugin_hooks.ticket_created, Phase.AFTER_COMMIT),
@@ -182,6 +186,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.portal import attachment_views as _portal_downloads  # noqa: F401
     from helpdesk.portal import views as _portal_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.portal.blueprint import bp as portal_bp
+    from helpdesk.routing import views as _routing_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.routing.blueprint import bp as routing_bp
     from helpdesk.search import views as _search_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.search.blueprint import bp as search_bp
     from helpdesk.services_catalog import views as _services_catalog_views  # noqa: F401  (routes join the blueprint)
@@ -213,6 +219,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(dev_inbox_bp)
+    app.register_blueprint(routing_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

@@ -13,6 +13,7 @@ from helpdesk.committee.models import (
     committee_sitting_members,
 )
 from helpdesk.contacts.models import Contact
+from helpdesk.routing.models import RoutingRule, TeamTurn
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.models import (
@@ -44,5 +45,5 @@ __all__ = [
     "ContactSearchDocument", "TicketSearchDocument",
     "Case", "CaseStudy", "ChecklistItem", "Declaration",
     "VolunteerAssignment", "VolunteerHours", "VolunteerNeed", "VolunteerProfile",
-    "WebhookDelivery", "WebhookSubscription",
+    "WebhookDelivery", "WebhookSubscription", "RoutingRule", "TeamTurn",
 ]
