@@ -58,7 +58,9 @@ ASSIGN_TEAM = "team"
 MAX_WORDS = 30
 MAX_WORD = 60
 MAX_NAME = 120
-ROUTED_KEY = "helpdesk_routed"  # Session.info: (ticket, kind, service) already routed
+ROUTED_KEY = "helpdesk_routed"
+# Endings a word may carry and still be the rule's word (normalised: taa marbuta is ه).
+SUFFIXES = frozenset({"", "ه", "ان", "ين", "ون", "ات", "ي", "يه", "ها"})  # Session.info: (ticket, kind, service) already routed
 
 
 # ---------------------------------------------------------------------------------------
@@ -96,12 +98,15 @@ class Facts:
 
 def word_matches(word: str, facts: Facts) -> bool:
     """A rule's word (normalised) is in the text however it was typed: with or without the
-    article or a glued particle ('الرياض' finds 'بالرياض' and 'رياض'); a phrase of several
+    article or a glued particle ('الرياض' finds 'بالرياض' and 'رياض'), and with a
+    feminine, dual or plural ending ('عاجل' finds 'عاجلة', 'عاجلين'); a phrase of several
     words matches those words in order."""
     parts = word.split()
     if len(parts) > 1:
         return f" {word} " in facts.normalised
-    return word in facts.tokens or (without_prefix(word) or "") in facts.tokens
+    stems = {word, without_prefix(word) or word}
+    return any(token.startswith(stem) and token[len(stem):] in SUFFIXES
+               for token in facts.tokens for stem in stems)
 
 
 def matches(conditions: Mapping[str, Any], facts: Facts) -> bool:

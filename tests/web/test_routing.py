@@ -257,3 +257,31 @@ def test_two_intakes_at_once_take_turns(app, backend, admin, make_user):
     assignees = sorted(db.session.scalars(select(Ticket.assignee_id)
                                           .where(Ticket.number.in_(numbers))))
     assert assignees == sorted(m.id for m in members)
+
+
+def test_the_demo_routes_a_complaint_naming_a_branch_city_to_that_branch_team(app):
+    from helpdesk.devdata.organisation import ensure_organisation
+    from helpdesk.devdata.routing import create_demo_routing
+    from helpdesk.tickets.services import open_ticket
+
+    ensure_organisation()
+    create_demo_routing()
+    team = db.session.scalar(select(Team).where(Team.key == "kharj_team"))
+    assert team.assignment_mode == "round_robin" and team.lead_id is not None
+    ticket = open_ticket(channel_key="social", kind="complaint", subject="شكوى عاجلة",
+                         body="تأخر صرف السلة في فرع الخرج")
+    assert ticket.team_id == team.id and ticket.priority == "urgent"
+    assert ticket.assignee_id in {m.id for m in team.members}
+
+
+@pytest.mark.parametrize("text, found", [
+    ("طلب عاجلة", True), ("حالات طارئة", True), ("بالرياض", True), ("الرياضيات", False),
+    ("عاجل", True), ("عجل", False),
+])
+def test_a_word_matches_its_spellings_and_endings_not_other_words(text, found):
+    from helpdesk.routing.services import Facts, clean_words, matches
+
+    facts = Facts(channel=None, kind=None, service_id=None, branch_id=None,
+                  contact_kind=None, priority=None, text=text)
+    words = clean_words("عاجل، طارئ\nالرياض")
+    assert matches({"words": words}, facts) is found
