@@ -1,5 +1,6 @@
 """The demo association's teams per branch, how each shares its work, and a few routing
-rules (complaints naming a branch's city go to that branch's team, in turn)."""
+rules (a message naming a branch's city, a WhatsApp complaint say, goes to that branch's
+team, in turn)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def create_demo_routing() -> None:
     rules = [
         {"name": "الشكاوى العاجلة", "kinds": ["complaint"], "words": "عاجل\nطارئ\nضروري",
          "priority": "urgent", "stop": False},
-        *({"name": f"شكاوى {city}", "kinds": ["complaint"], "words": city,
+        # Whatever its kind: a WhatsApp complaint arrives as an inquiry until someone reads it.
+        *({"name": f"ما يذكر {city}", "words": city,
            "team_id": str(teams[key].id), "assign": "team", "stop": True}
           for key, city in (("kharj_team", "الخرج"), ("dawadmi_team", "الدوادمي"),
                             ("majmaah_team", "المجمعة")) if key in teams),

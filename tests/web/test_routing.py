@@ -268,9 +268,12 @@ def test_the_demo_routes_a_complaint_naming_a_branch_city_to_that_branch_team(ap
     create_demo_routing()
     team = db.session.scalar(select(Team).where(Team.key == "kharj_team"))
     assert team.assignment_mode == "round_robin" and team.lead_id is not None
-    ticket = open_ticket(channel_key="social", kind="complaint", subject="شكوى عاجلة",
+    urgent = open_ticket(channel_key="phone", kind="complaint", subject="شكوى عاجلة",
                          body="تأخر صرف السلة في فرع الخرج")
-    assert ticket.team_id == team.id and ticket.priority == "urgent"
+    assert urgent.team_id == team.id and urgent.priority == "urgent"
+    ticket = open_ticket(channel_key="social", kind="inquiry", subject="رسالة واتساب",
+                         body="عندي شكوى على فرع الخرج")
+    assert ticket.team_id == team.id
     assert ticket.assignee_id in {m.id for m in team.members}
 
 
