@@ -5,7 +5,9 @@ Each round receives ``--repeat`` WhatsApp-like messages through the real intake
 with 0 rules, then with N enabled rules (``--rules``) of which only the last matches (the
 worst case: every rule is tried, the words of each compared), sending the ticket to a
 round-robin team whose turn row is locked and whose members' open tickets are counted
-against the limit. It prints p50 and p95 (ms) per round and the difference with no rules.
+against the limit. It prints p50 and p95 (ms) per round, the difference with no rules,
+the SQL statements one intake runs (a count that load on the machine does not blur) and
+the time trying the rules takes in memory.
 
     .venv/bin/python -m bench.routing_intake                       # a fresh SQLite file
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/sila_bench_routing \\
@@ -26,7 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from helpdesk import create_app
 from helpdesk.accounts.models import Team, User
@@ -34,8 +36,9 @@ from helpdesk.accounts.services import create_user
 from helpdesk.extensions import db
 from helpdesk.plugin_api import InboundMessage
 from helpdesk.routing.models import RoutingRule, TeamTurn
-from helpdesk.routing.services import RuleInput, save_rule
+from helpdesk.routing.services import RuleInput, enabled_rules, plan_for, save_rule
 from helpdesk.tickets.intake import receive
+from helpdesk.tickets.models import Ticket
 
 log = logging.getLogger("bench.routing_intake")
 
@@ -75,8 +78,16 @@ def set_rules(admin_id: int, team_id: int, count: int) -> None:
         _rule(admin, "القاعدة المطابقة", words=MATCHING_WORD, team_id=str(team.id))
 
 
-def measure(repeat: int, counter: itertools.count) -> list[float]:
-    times = []
+def measure(repeat: int, counter: itertools.count) -> tuple[list[float], list[int], int]:
+    """Milliseconds and SQL statements per intake, and the last ticket's id."""
+    times, statements = [], []
+    executed = [0]
+
+    def count(*_args) -> None:
+        executed[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    ticket_id = 0
     for _ in range(repeat):
         n = next(counter)
         message = InboundMessage(
@@ -85,10 +96,25 @@ def measure(repeat: int, counter: itertools.count) -> list[float]:
             sender_name=f"مراجع {n}", sender_phone=f"+9665{n % 10**8:08d}",
             received_at=datetime.now(UTC), data={"type": "text"})
         db.session.expunge_all()
+        executed[0] = 0
         start = time.perf_counter()
-        receive(CHANNEL, message)
+        ticket_id = receive(CHANNEL, message).ticket.id
         times.append((time.perf_counter() - start) * 1000)
-    return times
+        statements.append(executed[0])
+    event.remove(db.engine, "before_cursor_execute", count)
+    return times, statements, ticket_id
+
+
+def evaluation_microseconds(ticket_id: int, repeat: int) -> float:
+    """Trying every enabled rule on one ticket, in memory (facts read once per try)."""
+    ticket = db.session.get(Ticket, ticket_id)
+    rules = enabled_rules()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        plan_for(ticket, rules)
+        times.append((time.perf_counter() - start) * 1_000_000)
+    return _percentile(times, 0.5)
 
 
 def main() -> None:
@@ -121,14 +147,17 @@ def main() -> None:
         admin_id, team_id = admin.id, team.id
         counter = itertools.count(1)
         measure(10, counter)  # warm-up: caches, first statements
-        log.info("%-8s %8s %8s %10s", "rules", "p50 ms", "p95 ms", "+p50 ms")
+        log.info("%-8s %8s %8s %10s %11s %14s", "rules", "p50 ms", "p95 ms", "+p50 ms",
+                 "statements", "rules try µs")
         baseline = None
         for count in [0, *args.rules]:
             set_rules(admin_id, team_id, count)
-            times = measure(args.repeat, counter)
+            times, statements, ticket_id = measure(args.repeat, counter)
             p50, p95 = _percentile(times, 0.5), _percentile(times, 0.95)
             baseline = p50 if baseline is None else baseline
-            log.info("%-8d %8.2f %8.2f %10.2f", count, p50, p95, p50 - baseline)
+            log.info("%-8d %8.2f %8.2f %10.2f %11d %14.0f", count, p50, p95, p50 - baseline,
+                     int(_percentile(statements, 0.5)),
+                     evaluation_microseconds(ticket_id, 50))
         db.session.execute(delete(RoutingRule))
         db.session.execute(delete(TeamTurn))
         db.session.commit()
