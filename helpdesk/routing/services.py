@@ -58,9 +58,9 @@ ASSIGN_TEAM = "team"
 MAX_WORDS = 30
 MAX_WORD = 60
 MAX_NAME = 120
-ROUTED_KEY = "helpdesk_routed"
+ROUTED_KEY = "helpdesk_routed"  # Session.info: (ticket, kind, service) already routed
 # Endings a word may carry and still be the rule's word (normalised: taa marbuta is ه).
-SUFFIXES = frozenset({"", "ه", "ان", "ين", "ون", "ات", "ي", "يه", "ها"})  # Session.info: (ticket, kind, service) already routed
+SUFFIXES = frozenset({"", "ه", "ان", "ين", "ون", "ات", "ي", "يه", "ها"})
 
 
 # ---------------------------------------------------------------------------------------

@@ -150,3 +150,30 @@ def test_a_ticket_routed_by_a_rule_names_the_rule_on_its_timeline(admin_client, 
     page = admin_client.get(f"/tickets/{ticket.number}").get_data(as_text=True)
     assert "بقاعدة التوجيه" in page and "شكاوى جدة" in page
     assert "أُسندت تلقائيًا" in page
+
+
+def test_a_support_request_sent_from_the_portal_is_routed_like_any_intake(client, make_user):
+    """Portal applications used to open unrouted: the rules apply to them too."""
+    from helpdesk.routing.services import RuleInput, save_rule
+    from helpdesk.services_catalog.services import create_service
+
+    service = create_service({
+        "key": "rent_support", "name_ar": "دعم الإيجار", "name_en": "Rent support",
+        "fields": [{"name": "family_size", "type": "integer", "label_ar": "عدد أفراد الأسرة",
+                    "min": 1, "max": 30}],
+        "documents": [], "rules": []}, actor=None)
+    officer = make_user("research_officer")
+    team = Team(key="research", name_ar="البحث الاجتماعي", name_en="Research",
+                assignment_mode="least_open", members=[officer])
+    db.session.add(team)
+    db.session.commit()
+    data = RuleInput.blank()
+    data.values.update({"name": "طلبات الدعم", "kinds": ["support_request"],
+                        "service_ids": [str(service.id)], "team_id": str(team.id)})
+    save_rule(data, actor=make_user("admin"))
+    response = client.post("/apply/rent_support", data={
+        "applicant-name": "نورة محمد العتيبي", "applicant-national_id": "1234567897",
+        "applicant-phone": "0551234567", "answer-family_size": "5", "declaration": "on"})
+    assert response.status_code in (200, 302, 303), response.get_data(as_text=True)[:300]
+    ticket = db.session.scalar(select(Ticket).where(Ticket.kind == "support_request"))
+    assert (ticket.team_id, ticket.assignee_id) == (team.id, officer.id)
