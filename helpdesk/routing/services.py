@@ -266,16 +266,27 @@ def _system_change(ticket: Ticket) -> TicketChange:
     return TicketChange(TicketAccess(ticket, True, False, False), None, utcnow())
 
 
+def _routed_in_this_transaction(key: tuple) -> bool:
+    """Whether the ticket was already routed, as it is now, in the current transaction (then
+    once is enough); a later transaction routes it again."""
+    transaction = db.session().get_transaction()
+    state = db.session.info.get(ROUTED_KEY)
+    if state is None or state[0] is not transaction:
+        state = (transaction, set())  # holding the transaction: its identity stays unique
+        db.session.info[ROUTED_KEY] = state
+    if key in state[1]:
+        return True
+    state[1].add(key)
+    return False
+
+
 def route_ticket(ticket_id: int) -> None:
     """Apply the enabled rules to the ticket, then share it inside its team if unassigned."""
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or ticket.status in TERMINAL_STATUSES:
         return
-    done = db.session.info.setdefault(ROUTED_KEY, set())
-    key = (ticket.id, ticket.kind, ticket.service_id)
-    if key in done:
+    if _routed_in_this_transaction((ticket.id, ticket.kind, ticket.service_id)):
         return
-    done.add(key)
     rules = enabled_rules()
     plan = plan_for(ticket, rules) if rules else Plan()
     change = _system_change(ticket)

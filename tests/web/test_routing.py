@@ -14,7 +14,7 @@ from helpdesk.routing.models import RoutingRule
 from helpdesk.routing.services import RuleInput, clean_rule, save_rule
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.models import Event, Ticket
-from helpdesk.tickets.services import assign
+from helpdesk.tickets.services import assign, remove_tag
 from helpdesk.validation import ValidationError
 
 
@@ -162,6 +162,16 @@ def test_changing_the_kind_routes_the_ticket_again(admin, make_user, make_ticket
     ticket.kind = "complaint"  # what a change of kind writes
     db.session.commit()
     assert db.session.get(Ticket, ticket.id).team_id == team.id
+
+
+def test_a_kind_changed_back_and_forth_is_routed_each_time(admin, make_ticket):
+    _rule(admin, kinds=["complaint"], tag="شكوى")
+    ticket = make_ticket(kind="complaint")
+    remove_tag(ticket, actor=admin, expected_version=None, name="شكوى")
+    for kind in ("inquiry", "complaint"):
+        db.session.get(Ticket, ticket.id).kind = kind
+        db.session.commit()
+    assert _tags(ticket) == ["شكوى", "شكوى"]
 
 
 def test_a_ticket_moved_to_a_team_without_an_assignee_is_shared(admin, make_user,
