@@ -52,6 +52,7 @@ def test_a_saved_rule_is_listed_and_can_be_moved_disabled_and_deleted(admin_clie
     assert answer.status_code == 200
     page = answer.get_data(as_text=True)
     assert page.index("الثانية") < page.index("الأولى")
+    assert page.count(" disabled>") == 2  # the first cannot go up, the last cannot go down
     htmx.post(f"/admin/routing/{second.id}/enabled", data={"enabled": "0"})
     db.session.expire_all()
     assert db.session.get(RoutingRule, second.id).enabled is False
