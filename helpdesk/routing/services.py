@@ -27,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from helpdesk.accounts.models import ASSIGNMENT_MODES, Branch, Team, User
 from helpdesk.accounts.permissions import can
+from helpdesk.audit.services import record_audit
 from helpdesk.channels.registry import registered_channels
 from helpdesk.contacts.models import CONTACT_KINDS
 from helpdesk.db_types import utcnow
@@ -570,6 +571,9 @@ def save_rule(data: RuleInput, *, actor: Any, rule_id: int | None = None) -> Rou
     rule.assignee_id = clean.assignee.id if clean.assignee else None
     rule.assign_in_turn = clean.assign_team
     rule.updated_at = now
+    db.session.flush()
+    record_audit(actor, "routing_rule.created" if rule_id is None else "routing_rule.updated",
+                 "routing_rule", rule.id)
     db.session.commit()
     return rule
 
@@ -583,6 +587,7 @@ def delete_rule(rule_id: int, *, actor: Any) -> None:
     rule = db.session.get(RoutingRule, rule_id)
     if rule is not None:
         db.session.delete(rule)
+        record_audit(actor, "routing_rule.deleted", "routing_rule", rule_id)
         db.session.commit()
 
 
@@ -592,6 +597,8 @@ def set_rule_enabled(rule_id: int, enabled: bool, *, actor: Any) -> RoutingRule 
     if rule is not None:
         rule.enabled = enabled
         rule.updated_at = utcnow()
+        record_audit(actor, "routing_rule.enabled" if enabled else "routing_rule.disabled",
+                     "routing_rule", rule_id)
         db.session.commit()
     return rule
 
@@ -609,6 +616,7 @@ def move_rule(rule_id: int, direction: str, *, actor: Any) -> None:
         rules[index], rules[other] = rules[other], rules[index]
     for position, rule in enumerate(rules, start=1):
         rule.position = position
+    record_audit(actor, "routing_rule.moved", "routing_rule", rule_id)
     db.session.commit()
 
 
@@ -717,6 +725,9 @@ def save_team(data: TeamInput, *, actor: Any, team_id: int | None = None) -> Tea
     team.assignment_mode = mode
     team.max_open_per_member = limit
     team.active = bool(values["active"])
+    db.session.flush()
+    record_audit(actor, "team.created" if team_id is None else "team.updated", "team",
+                 team.id)
     db.session.commit()
     return team
 
@@ -734,5 +745,6 @@ def set_away(user_id: int, away: bool, *, actor: Any) -> User | None:
     user = db.session.get(User, user_id)
     if user is not None:
         user.away = away
+        record_audit(actor, "user.away" if away else "user.back", "user", user_id)
         db.session.commit()
     return user

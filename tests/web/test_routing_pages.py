@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.accounts.models import Team, User
+from helpdesk.audit.models import AuditEntry
 from helpdesk.extensions import db
 from helpdesk.routing.models import RoutingRule
 from helpdesk.tickets.models import Ticket
@@ -59,6 +60,10 @@ def test_a_saved_rule_is_listed_and_can_be_moved_disabled_and_deleted(admin_clie
     htmx.post(f"/admin/routing/{second.id}/delete")
     db.session.expire_all()
     assert db.session.get(RoutingRule, second.id) is None
+    actions = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.target_type == "routing_rule").order_by(AuditEntry.id)).all()
+    assert actions == ["routing_rule.created", "routing_rule.created", "routing_rule.moved",
+                       "routing_rule.disabled", "routing_rule.deleted"]
 
 
 def test_try_shows_the_recent_tickets_the_unsaved_rule_would_match(admin_client, htmx,
