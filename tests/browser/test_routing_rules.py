@@ -120,3 +120,22 @@ def test_an_admin_routes_whatsapp_complaints_naming_a_branch_to_its_team_in_turn
     page.goto(f"{live_server.url}/admin/teams")
     assert_no_horizontal_scroll(page)
     shoot(page, "routing-teams-360")
+    # Mark the first member away in place (htmx), then the team's form at phone width.
+    cell = page.get_by_test_id(f"away-{member_ids[0]}")
+    cell.locator("button").click()
+    expect(page.get_by_test_id(f"away-{member_ids[0]}")).to_contain_text("في إجازة")
+    page.locator("[data-team=kharj] a").first.click()
+    form = page.get_by_test_id("team-form")
+    form.locator("#field-max_open_per_member").fill("صفر")
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("error-max_open_per_member")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    shoot(page, "routing-team-form-360")
+    page.locator("#field-max_open_per_member").fill("٣")
+    page.locator("#field-assignment_mode").select_option("least_open")
+    page.get_by_test_id("team-form").locator("button[type=submit]").click()
+    expect(page.locator("[data-team=kharj]")).to_contain_text("أقل عدد")
+    with live_server.app.app_context():
+        saved = db.session.get(Team, team_id)
+        assert (saved.assignment_mode, saved.max_open_per_member) == ("least_open", 3)
+        assert db.session.get(User, member_ids[0]).away is True
