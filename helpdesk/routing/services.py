@@ -139,9 +139,10 @@ def _first_body(ticket_id: int) -> str | None:
         .order_by(Event.id).limit(1))
 
 
-def ticket_facts(ticket: Ticket) -> Facts:
+def ticket_facts(ticket: Ticket, body: str | None = None) -> Facts:
+    """The ticket's facts; ``body`` is its first message when the caller has it at hand."""
     contact_kind = ticket.contact.kind if ticket.contact is not None else None
-    body = _first_body(ticket.id)
+    body = body if body is not None else _first_body(ticket.id)
     return Facts(channel=ticket.channel_key, kind=ticket.kind, service_id=ticket.service_id,
                  branch_id=ticket.branch_id, contact_kind=contact_kind,
                  priority=ticket.priority, text=f"{ticket.subject or ''}\n{body or ''}")
@@ -232,12 +233,12 @@ class Plan:
     assign_rule: RoutingRule | None = None
 
 
-def plan_for(ticket: Ticket, rules: Iterable[RoutingRule]) -> Plan:
+def plan_for(ticket: Ticket, rules: Iterable[RoutingRule], body: str | None = None) -> Plan:
     plan = Plan()
     facts: Facts | None = None
     for rule in rules:
         if facts is None:
-            facts = ticket_facts(ticket)
+            facts = ticket_facts(ticket, body)
         if not matches(rule.conditions or {}, facts):
             continue
         if rule.team_id is not None and rule.team is not None:
@@ -281,15 +282,16 @@ def _routed_in_this_transaction(key: tuple) -> bool:
     return False
 
 
-def route_ticket(ticket_id: int) -> None:
-    """Apply the enabled rules to the ticket, then share it inside its team if unassigned."""
+def route_ticket(ticket_id: int, body: str | None = None) -> None:
+    """Apply the enabled rules to the ticket, then share it inside its team if unassigned
+    (``body``: its first message, when known)."""
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or ticket.status in TERMINAL_STATUSES:
         return
     if _routed_in_this_transaction((ticket.id, ticket.kind, ticket.service_id)):
         return
     rules = enabled_rules()
-    plan = plan_for(ticket, rules) if rules else Plan()
+    plan = plan_for(ticket, rules, body) if rules else Plan()
     change = _system_change(ticket)
     if plan.team is not None:
         _by_rule(repoint_team(change, plan.team), plan.team_rule)
@@ -328,7 +330,7 @@ def share_in_team(change: TicketChange, rule: RoutingRule | None = None) -> None
 
 def route_opened(event: TicketOpened) -> None:
     """At intake (every channel, the portal and staff intake alike)."""
-    route_ticket(event.ticket_id)
+    route_ticket(event.ticket_id, event.body or "")
 
 
 def route_changed(event: TicketChanged) -> None:
