@@ -23,6 +23,7 @@ import argparse
 import itertools
 import logging
 import os
+import random
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -46,6 +47,9 @@ CITIES = ("الرياض", "جدة", "مكة", "المدينة", "الدمام", 
           "حائل", "نجران", "جازان", "الباحة", "سكاكا", "عرعر", "بريدة", "عنيزة", "الخرج")
 MATCHING_WORD = "الدوادمي"
 CHANNEL = "social"
+# Each run's senders are new people: a reused database's open tickets would otherwise take
+# the messages as follow-ups (no intake, nothing routed).
+RUN_BASE = random.randrange(10**7)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -93,7 +97,7 @@ def measure(repeat: int, counter: itertools.count) -> tuple[list[float], list[in
         message = InboundMessage(
             external_id=f"bench-routing-{n}-{time.time_ns()}",
             body=f"السلام عليكم، عندي شكوى على فرع {MATCHING_WORD}: تأخر صرف السلة رقم {n}",
-            sender_name=f"مراجع {n}", sender_phone=f"+9665{n % 10**8:08d}",
+            sender_name=f"مراجع {n}", sender_phone=f"+96650{(RUN_BASE + n) % 10**7:07d}",
             received_at=datetime.now(UTC), data={"type": "text"})
         db.session.expunge_all()
         executed[0] = 0
