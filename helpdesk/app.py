@@ -104,6 +104,7 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_events(app: Flask) -> None:
     """Every reaction to what the unit of work records, in the order it runs."""
+    from helpdesk.routing import services as routing
     from helpdesk.satisfaction import services as satisfaction
     from helpdesk.search import index
     from helpdesk.session import UNIT_OF_WORK
@@ -126,6 +127,10 @@ def configure_events(app: Flask) -> None:
         (events.TicketTransitioned, satisfaction.invite_after_transition,
          Phase.BEFORE_COMMIT),
         (events.ServiceRated, satisfaction.open_follow_up, Phase.BEFORE_COMMIT),
+        # Inside the transaction, on its final state (routing first, so that the webhook
+        # deliveries carry the routed ticket and its own timeline events):
+        (events.TicketOpened, routing.route_opened, Phase.BEFORE_COMMIT),
+        (events.TicketChanged, routing.route_changed, Phase.BEFORE_COMMIT),
         (events.TimelineEvent, webhooks.write_deliveries_for, Phase.BEFORE_COMMIT),
         # After the commit, each one isolated:
         (events.TicketOpened, plugin_hooks.ticket_created, Phase.AFTER_COMMIT),
@@ -188,6 +193,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.portal import attachment_views as _portal_downloads  # noqa: F401
     from helpdesk.portal import views as _portal_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.portal.blueprint import bp as portal_bp
+    from helpdesk.routing import views as _routing_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.routing.blueprint import bp as routing_bp
     from helpdesk.satisfaction import views as _satisfaction_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.satisfaction.blueprint import bp as satisfaction_bp
     from helpdesk.search import views as _search_views  # noqa: F401  (routes join the blueprint)
@@ -224,6 +231,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(dev_inbox_bp)
     app.register_blueprint(satisfaction_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(routing_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

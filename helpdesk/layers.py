@@ -61,6 +61,7 @@ MODULE_LAYERS: dict[str, str] = {
     "webhooks": "ticket_domains",
     "sla": "ticket_domains",
     "satisfaction": "ticket_domains",
+    "routing": "ticket_domains",
     # delivery: the web, the portal, the API, the worker and the command line
     "web": "delivery",
     "portal": "delivery",

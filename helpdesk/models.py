@@ -14,6 +14,7 @@ from helpdesk.committee.models import (
     committee_sitting_members,
 )
 from helpdesk.contacts.models import Contact
+from helpdesk.routing.models import RoutingRule, TeamTurn
 from helpdesk.satisfaction.models import FollowUp, KioskPass, ReviewMark, Survey
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.services_catalog.models import Service
@@ -49,4 +50,5 @@ __all__ = [
     "VolunteerAssignment", "VolunteerHours", "VolunteerNeed", "VolunteerProfile",
     "WebhookDelivery", "WebhookSubscription",
     "BranchHours", "CalendarSettings", "Closure", "Holiday", "HolidayYear",
+    "WebhookDelivery", "WebhookSubscription", "RoutingRule", "TeamTurn",
 ]

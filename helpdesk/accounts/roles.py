@@ -48,10 +48,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | TICKET_EXPORT | {
         "admin.users", "admin.association", "admin.channels", "admin.audit", "admin.webhooks",
         "admin.services", "reports.view", "contacts.view_national_id", "contacts.merge",
-    } | SATISFACTION_MANAGE),
+    } | SATISFACTION_MANAGE | {"admin.routing"}),
     "manager": frozenset(STAFF_PERMISSIONS | EVERY_TICKET_PERMISSION | TICKET_EXPORT | {
         "admin.association", "admin.channels", "admin.audit", "admin.services", "admin.webhooks",
-        "reports.view", "contacts.view_national_id", "contacts.merge",
+        "reports.view", "contacts.view_national_id", "contacts.merge", "admin.routing",
     } | SATISFACTION_MANAGE),
     "agent": frozenset(STAFF_PERMISSIONS | TICKET_OWNER | TICKET_EXPORT | SATISFACTION_KIOSK
                        | {"contacts.view_national_id"}),

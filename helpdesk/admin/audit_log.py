@@ -44,6 +44,16 @@ ACTIONS = {
     "webhook.delivery_retried": _l("Webhook delivery retried"),
     "webhook.secret_revealed": _l("Webhook secret revealed"),
     "webhook.updated": _l("Webhook changed"),
+    "routing_rule.created": _l("Routing rule created"),
+    "routing_rule.updated": _l("Routing rule changed"),
+    "routing_rule.deleted": _l("Routing rule deleted"),
+    "routing_rule.moved": _l("Routing rule moved in the order"),
+    "routing_rule.enabled": _l("Routing rule enabled"),
+    "routing_rule.disabled": _l("Routing rule disabled"),
+    "team.created": _l("Team created"),
+    "team.updated": _l("Team changed"),
+    "user.away": _l("Marked away"),
+    "user.back": _l("Marked back"),
 }
 TARGET_TYPES = {
     "association": _l("Association"),
@@ -57,6 +67,8 @@ TARGET_TYPES = {
     "user": _l("User"),
     "webhook_subscription": _l("Webhook"),
     "webhook_delivery": _l("Webhook delivery"),
+    "routing_rule": _l("Routing rule"),
+    "team": _l("Team"),
 }
 
 

@@ -45,6 +45,7 @@ from helpdesk.devdata.organisation import (
     ensure_organisation,
 )
 from helpdesk.devdata.paths import PATHS, WEIGHTS, TicketPlan, path_statuses, team_key_for
+from helpdesk.devdata.routing import create_demo_routing
 from helpdesk.devdata.story import cast_for, pick, play, ticket_story
 from helpdesk.devdata.volunteering import create_demo_needs
 from helpdesk.extensions import db
@@ -300,6 +301,8 @@ def load_demo(*, seed: int = DEMO_SEED, now: datetime | None = None) -> DemoSumm
         create_demo_tickets(rng, clock, org, contacts, now, seed)
         clock.set(now)
         create_demo_needs(org, now)
+    # After the story, so that it reads as it did; new tickets are then routed.
+    create_demo_routing()
     drop_queued_messages()
     return summarise()
 

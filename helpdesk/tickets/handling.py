@@ -38,15 +38,56 @@ from helpdesk.validation import ValidationError
 # Changes that keep the status
 
 def _repoint(change: TicketChange, relation: str, new: Any, event_type: str, labels: str,
-             label: Callable[[Any], str | None]) -> None:
+             label: Callable[[Any], str | None]) -> Event | None:
     """Point the ticket's ``relation`` (assignee, team) at ``new`` (None: at nothing) if it
     points elsewhere, with one event that also keeps, under ``labels``, what each one was."""
     new_id = new.id if new is not None else None
     if getattr(change.ticket, f"{relation}_id") == new_id:
-        return
+        return None
     previous = getattr(change.ticket, relation)
     event = change.update(event_type, **{f"{relation}_id": new_id})
     event.data = {**event.data, labels: {"before": label(previous), "after": label(new)}}
+    return event
+
+
+# The changes themselves, on a ticket already being changed: the use cases below make them
+# for a person, and other domains (routing rules) make the same changes with the same events.
+
+def repoint_assignee(change: TicketChange, assignee: User | None) -> Event | None:
+    """Give the ticket to ``assignee`` (an 'assigned' event), unless it already has them."""
+    return _repoint(change, "assignee", assignee, "assigned", "names", user_label)
+
+
+def repoint_team(change: TicketChange, team: Team | None) -> Event | None:
+    """Move the ticket to ``team``'s queue (a 'team_changed' event), unless it is there."""
+    return _repoint(change, "team", team, "team_changed", "keys",
+                    lambda chosen: chosen.key if chosen else None)
+
+
+def reprioritise(change: TicketChange, priority: str) -> Event | None:
+    """Set the priority (a 'priority_changed' event), unless it already is ``priority``."""
+    if change.ticket.priority == priority:
+        return None
+    return change.update("priority_changed", priority=priority)
+
+
+def attach_tag(change: TicketChange, name: str) -> Event | None:
+    """Put the (normalised, valid) tag on the ticket (a 'tag_added' event), unless it is."""
+    tag_id = db.session.scalar(select(Tag.id).where(Tag.name == name))
+    if tag_id is None:
+        # ON CONFLICT: two people creating the same new tag at once both succeed.
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" \
+            else sqlite_insert
+        db.session.execute(insert(Tag).values(name=name, created_at=change.now)
+                           .on_conflict_do_nothing(index_elements=["name"]))
+        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == name))
+    present = db.session.scalar(select(ticket_tags.c.tag_id).where(
+        ticket_tags.c.ticket_id == change.ticket.id, ticket_tags.c.tag_id == tag_id))
+    if present is not None:
+        return None
+    event = change.event("tag_added", data={"tag": name})
+    db.session.execute(ticket_tags.insert().values(ticket_id=change.ticket.id, tag_id=tag_id))
+    return event
 
 
 def assign(ticket: TicketRef, *, actor: Any, expected_version: int | None,
@@ -59,7 +100,7 @@ def assign(ticket: TicketRef, *, actor: Any, expected_version: int | None,
                             or not can(assignee, "tickets.work")):
             raise ValidationError({"assignee_id": _(
                 "Choose an active staff member who works on tickets.")})
-        _repoint(change, "assignee", assignee, "assigned", "names", user_label)
+        repoint_assignee(change, assignee)
     return change.ticket
 
 
@@ -86,8 +127,7 @@ def change_team(ticket: TicketRef, *, actor: Any, expected_version: int | None,
         team = db.session.get(Team, int(team_id)) if team_id else None
         if team_id and team is None:
             raise ValidationError({"team_id": _("Choose an existing team.")})
-        _repoint(change, "team", team, "team_changed", "keys",
-                 lambda chosen: chosen.key if chosen else None)
+        repoint_team(change, team)
     return change.ticket
 
 
@@ -97,8 +137,7 @@ def set_priority(ticket: TicketRef, *, actor: Any, expected_version: int | None,
         change.require("tickets.work")
         if priority not in PRIORITIES:
             raise ValidationError({"priority": _("Choose a priority.")})
-        if change.ticket.priority != priority:
-            change.update("priority_changed", priority=priority)
+        reprioritise(change, priority)
     return change.ticket
 
 
@@ -115,20 +154,7 @@ def add_tag(ticket: TicketRef, *, actor: Any, expected_version: int | None,
             raise ValidationError({"name": ngettext(
                 "Write a tag of at most %(num)d character.",
                 "Write a tag of at most %(num)d characters.", MAX_TAG)})
-        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == name))
-        if tag_id is None:
-            # ON CONFLICT: two people creating the same new tag at once both succeed.
-            insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" \
-                else sqlite_insert
-            db.session.execute(insert(Tag).values(name=name, created_at=change.now)
-                               .on_conflict_do_nothing(index_elements=["name"]))
-            tag_id = db.session.scalar(select(Tag.id).where(Tag.name == name))
-        present = db.session.scalar(select(ticket_tags.c.tag_id).where(
-            ticket_tags.c.ticket_id == change.ticket.id, ticket_tags.c.tag_id == tag_id))
-        if present is None:
-            change.event("tag_added", data={"tag": name})
-            db.session.execute(ticket_tags.insert().values(ticket_id=change.ticket.id,
-                                                           tag_id=tag_id))
+        attach_tag(change, name)
     return change.ticket
 
 

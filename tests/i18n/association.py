@@ -25,6 +25,7 @@ from helpdesk.contacts.models import Contact
 from helpdesk.extensions import db
 from helpdesk.portal.services import add_reply, rate_service
 from helpdesk.portal.submission import new_form_stamp
+from helpdesk.routing.services import RuleInput, save_rule
 from helpdesk.services_catalog.services import create_service
 from helpdesk.tickets import services as tickets
 from helpdesk.tickets.models import Ticket
@@ -292,6 +293,12 @@ def build_association(app: Flask) -> Association:
     db.session.commit()
     world.add("contact_id", contact.id)
     world.add("contact_id", duplicate.id)
+    data = RuleInput.blank()
+    data.values.update({"name": "أسئلة الدوام", "words": "الدوام", "tag": "دوام"})
+    rule = save_rule(data, actor=users["admin"])
+    world.add("rule_id", rule.id)
+    for team in teams:
+        world.add("team_id", team.id)
     _short_tickets(world, users, teams, contact)
     _support_requests(world, users, teams, contact, service)
     _volunteers(world, users, branch)

@@ -1,0 +1,1 @@
+"""Routing: the admin's ordered rules and the sharing of work inside a team."""
