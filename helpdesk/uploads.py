@@ -110,3 +110,27 @@ def stored_path(stored_name: str) -> Path | None:
     if path.parent != upload_dir() or not path.is_file():
         return None
     return path
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """A JPEG without its APP1 (EXIF, with any GPS position, and XMP) and comment segments;
+    the picture itself is untouched. Anything that is not a well-formed JPEG is returned
+    as it came."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out = bytearray(b"\xff\xd8")
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return data
+        marker = data[i + 1]
+        if marker == 0xDA:  # start of scan: the image data follows to the end
+            out += data[i:]
+            return bytes(out)
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if length < 2 or i + 2 + length > len(data):
+            return data
+        if marker not in (0xE1, 0xFE):  # keep everything but APP1 and COM
+            out += data[i:i + 2 + length]
+        i += 2 + length
+    return data

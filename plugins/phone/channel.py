@@ -49,6 +49,11 @@ class PhoneChannel(BaseChannel):
             FieldSpec("sms_gateway_url", _l("SMS gateway URL")),
             FieldSpec("sms_api_key", _l("SMS gateway API key"), type="secret"),
             FieldSpec("sms_sender", _l("SMS sender name")),
+            FieldSpec("telephony_secret", _l("Call system signing secret"), type="secret",
+                      help=_l("The call system signs each event it sends with this secret.")),
+            FieldSpec("agent_extensions", _l("Agents' extensions"), type="textarea",
+                      help=_l("One per line: the extension, then =, then the agent's "
+                              "e-mail address.")),
         )
 
     def send(self, message: OutboundMessage, settings: Mapping[str, Any]) -> DeliveryResult:
