@@ -43,7 +43,7 @@ from helpdesk.tickets.intake import Person, receive_structured
 from helpdesk.tickets.models import Attachment, Event, ExternalRef, Tag, Ticket, ticket_tags
 from helpdesk.tickets.queries import visible_tickets_clause
 from helpdesk.tickets.vocabulary import OPEN_STATUSES
-from helpdesk.uploads import sniff_type, store_checked, strip_jpeg_metadata, CheckedUpload
+from helpdesk.uploads import CheckedUpload, sniff_type, store_checked, strip_jpeg_metadata
 from helpdesk.validation import ValidationError
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}

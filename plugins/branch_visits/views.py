@@ -17,6 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from helpdesk.plugin_api.core import RecordingRefused, core_services, staff_required
 from plugins.branch_visits import visits
@@ -49,8 +50,12 @@ def _day_page(values: dict[str, str], errors: dict[str, str], status: int = 200
     day = visits.representative_day(staff, visits.today())
     return render_template("channels/branch_visits/day.html", day=day, today=visits.today(),
                            values=values, errors=errors, kinds=_kinds(), staff=staff,
-                           max_photos=visits.MAX_PHOTOS,
-                           max_megabytes=visits.MAX_PHOTO_BYTES // (1024 * 1024)), status
+                           photos_help=ngettext(
+                               "Up to %(num)d photo of at most %(mb)d MB. Photos are made "
+                               "smaller on the phone before sending.",
+                               "Up to %(num)d photos of at most %(mb)d MB each. Photos are "
+                               "made smaller on the phone before sending.", visits.MAX_PHOTOS,
+                               mb=visits.MAX_PHOTO_BYTES // (1024 * 1024))), status
 
 
 @bp.get("/")

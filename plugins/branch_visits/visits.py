@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from helpdesk.plugin_api import InboundMessage
@@ -37,7 +38,8 @@ RIYADH = ZoneInfo("Asia/Riyadh")
 REPRESENTATIVE_ROLES = ("branch_rep",)
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-CLIENT_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+CLIENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                       re.IGNORECASE)
 ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 LIMITS = {"name": 160, "purpose": 500, "findings": 4000, "needs": 2000, "address": 300}
 VISIT_FIELDS = ("client_id", "plan_id", "name", "national_id", "phone", "purpose", "findings",
@@ -146,7 +148,8 @@ def record_visit(form: Mapping[str, Any], photos: Sequence[tuple[bytes, str]],
     if visit_day is None:
         errors["visit_date"] = _("Enter a valid date.")
     if len(photos) > MAX_PHOTOS:
-        errors["photos"] = _("Attach at most %(n)d photos.", n=MAX_PHOTOS)
+        errors["photos"] = ngettext("Attach at most %(num)d photo.",
+                                    "Attach at most %(num)d photos.", MAX_PHOTOS)
     if errors:
         raise RecordingRefused(errors)
     keep_location = values["keep_location"] in ("1", "on", "true")

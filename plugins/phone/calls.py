@@ -48,8 +48,8 @@ class EventOutcome:
 def _user_for(agent: str | None) -> int | None:
     if not agent:
         return None
-    settings = core_services().channel_settings(KEY)
-    email = agent.lower() if "@" in agent else agent_map(settings.get("agent_extensions")).get(agent)
+    extensions = agent_map(core_services().channel_settings(KEY).get("agent_extensions"))
+    email = agent.lower() if "@" in agent else extensions.get(agent)
     if not email:
         return None
     for member in core_services().staff_members():
