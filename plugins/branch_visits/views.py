@@ -68,8 +68,13 @@ def day() -> ResponseReturnValue:
 @bp.post("/visits")
 @staff_required(RECORDERS)
 def record_visit() -> ResponseReturnValue:
-    photos = [(file.read(visits.MAX_PHOTO_BYTES + 1), file.filename or "photo")
-              for file in request.files.getlist("photos") if file and file.filename]
+    photos = []
+    for file in request.files.getlist("photos"):
+        try:
+            if file.filename:
+                photos.append((file.read(visits.MAX_PHOTO_BYTES + 1), file.filename))
+        finally:
+            file.close()  # a large upload is spooled to a temporary file: close it here
     try:
         recorded = visits.record_visit(request.form, photos, _kinds())
     except RecordingRefused as refused:
