@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     jsonify,
     redirect,
@@ -24,6 +25,16 @@ from plugins.branch_visits import visits
 from plugins.branch_visits.channel import BranchVisitsChannel
 
 bp = Blueprint("channel_branch_visits", __name__, template_folder="templates")
+
+
+@bp.before_request
+def only_while_active() -> ResponseReturnValue | None:
+    """An administrator who deactivates the channel closes its pages and its endpoint."""
+    if not core_services().channel_active(visits.KEY):
+        abort(404)
+    return None
+
+
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
 RECORDERS = "tickets.create"
 MANAGERS = "tickets.view_all"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -16,6 +16,16 @@ from plugins.phone.parsing import BadSignature, parse_event, verify
 
 log = logging.getLogger(__name__)
 bp = Blueprint("channel_phone", __name__, template_folder="templates")
+
+
+@bp.before_request
+def only_while_active() -> ResponseReturnValue | None:
+    """An administrator who deactivates the channel closes its pages and its endpoint."""
+    if not core_services().channel_active(calls.KEY):
+        abort(404)
+    return None
+
+
 LOGGERS = "tickets.create"
 
 
@@ -91,8 +101,6 @@ def log_call() -> ResponseReturnValue:
 def events() -> ResponseReturnValue:
     """The call system's events (JSON, HMAC-signed): see plugins/phone/parsing.py."""
     services = core_services()
-    if not services.channel_active(calls.KEY):
-        return jsonify({"ok": False, "error": "unknown channel"}), 404
     body = request.get_data(cache=True)
     try:
         verify(request.headers, body, str(services.channel_settings(calls.KEY)
