@@ -71,7 +71,7 @@ def _day_page(values: dict[str, str], errors: dict[str, str], status: int = 200
 
 @bp.get("/")
 @staff_required(RECORDERS)
-def day() -> ResponseReturnValue:
+def index() -> ResponseReturnValue:
     staff = core_services().current_staff()
     return _day_page(visits.new_visit_values(staff, request.args.get("plan", "")), {})
 
@@ -105,7 +105,7 @@ def record_visit() -> ResponseReturnValue:
         return jsonify({"ok": True, "ticket": recorded.ticket_number,
                         "duplicate": recorded.duplicate, "message": message})
     flash(message, "info" if recorded.duplicate else "success")
-    return redirect(url_for("channel_branch_visits.day"))
+    return redirect(url_for("channel_branch_visits.index"))
 
 
 @bp.get("/visits.js")

@@ -43,7 +43,7 @@ def _live() -> list:
 
 @bp.get("/")
 @staff_required(LOGGERS)
-def console() -> ResponseReturnValue:
+def index() -> ResponseReturnValue:
     return render_template("channels/phone/console.html", live=_live(),
                            recent=calls.recent_calls(), states=calls.STATES)
 
@@ -86,7 +86,7 @@ def log_call() -> ResponseReturnValue:
             else:
                 flash(_("The call was logged as a note on ticket %(number)s.",
                         number=recorded.ticket_number), "success")
-            return redirect(url_for("channel_phone.console"))
+            return redirect(url_for("channel_phone.index"))
     else:
         values = calls.new_form(request.args.get("phone", ""), request.args.get("call_id", ""))
     card = core_services().find_contact_by_phone(values["phone"]) if values["phone"] else None

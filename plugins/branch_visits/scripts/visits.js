@@ -67,12 +67,15 @@
     statusBox.textContent = message;
   }
 
+  // Hijri and Gregorian, as the pages write them (Latin digits, Riyadh time).
   function bothDates(timestamp) {
     var when = new Date(timestamp);
-    var options = { dateStyle: "medium", timeStyle: "short" };
-    var hijri = new Intl.DateTimeFormat("ar-SA-u-ca-islamic-umalqura", options).format(when);
-    var gregorian = new Intl.DateTimeFormat("ar-SA-u-ca-gregory", { dateStyle: "medium" }).format(when);
-    return hijri + " — " + gregorian;
+    var day = { day: "numeric", month: "long", year: "numeric", timeZone: "Asia/Riyadh" };
+    var hijri = new Intl.DateTimeFormat("ar-SA-u-ca-islamic-umalqura-nu-latn", day).format(when);
+    var gregorian = new Intl.DateTimeFormat("ar-SA-u-ca-gregory-nu-latn", day).format(when);
+    var time = new Intl.DateTimeFormat("ar-SA-u-nu-latn", {
+      hour: "2-digit", minute: "2-digit", timeZone: "Asia/Riyadh" }).format(when);
+    return hijri + " — " + gregorian + " · " + time;
   }
 
   function clearErrors() {

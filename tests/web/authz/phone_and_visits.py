@@ -8,7 +8,7 @@ RECORDERS = {"admin", "manager", "agent", "research_officer", "branch_rep",
 MANAGERS = {"admin", "manager"}
 
 EXPECTATIONS = {
-    "channel_phone.console": Rule(RECORDERS),
+    "channel_phone.index": Rule(RECORDERS),
     "channel_phone.ringing": Rule(RECORDERS),
     "channel_phone.lookup": Rule(RECORDERS, url_args={"phone": "0512345678"}),
     # An empty form comes back with its errors beside the fields (422).
@@ -16,7 +16,7 @@ EXPECTATIONS = {
     "channel_phone.help_page": Rule(MANAGERS),
     # Public, for the call system: without the channel's secret every event is refused.
     "channel_phone.events": Rule(PUBLIC, methods=("POST",), ok={403}),
-    "channel_branch_visits.day": Rule(RECORDERS),
+    "channel_branch_visits.index": Rule(RECORDERS),
     "channel_branch_visits.record_visit": Rule(RECORDERS, methods=("POST",), ok={422}),
     # Scripts, not pages: the visit form's and its service worker.
     "channel_branch_visits.visits_script": Rule(PUBLIC),
