@@ -1,6 +1,6 @@
 """the phone channel's calls (telephony events) and the branch representatives' visit plans
 
-Revision ID: field_phone_calls_and_visit_plans
+Revision ID: field_calls_visit_plans
 Revises: 0003
 Create Date: 2026-12-02 01:00:00
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import helpdesk.db_types
 
 # revision identifiers, used by Alembic.
-revision = 'field_phone_calls_and_visit_plans'
+revision = 'field_calls_visit_plans'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
