@@ -154,3 +154,31 @@ def test_a_manager_plans_a_visit_on_a_desktop_and_the_representative_sees_it(
     rep.get_by_test_id("save-visit").click()
     expect(rep.get_by_test_id("visit-status")).to_contain_text("سُجّلت الزيارة")
     shoot(rep, "branch-visits-day-360")
+
+
+def test_once_visited_the_page_opens_without_a_connection_and_still_queues_a_visit(
+        page, context, live_server, sign_in, representative):
+    page.set_viewport_size(PHONE)
+    sign_in(representative)
+    url = f"{live_server.url}/channels/branch_visits/"
+    page.goto(url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()   # now under the service worker, which keeps a copy of the page
+    page.wait_for_function(
+        "async () => navigator.serviceWorker.controller !== null"
+        " && !!(await caches.match(location.href))")
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="زياراتي الميدانية")).to_be_visible()
+    expect(page.get_by_test_id("offline-banner")).to_be_visible()
+    page.locator("#field-name").fill("أبو ناصر")
+    page.locator("#field-purpose").fill("زيارة متابعة")
+    page.locator("#field-findings").fill("الأسرة بخير.")
+    page.get_by_test_id("save-visit").click()
+    expect(page.get_by_test_id("pending-visit")).to_have_count(1)
+    shoot(page, "branch-visit-opened-offline-360")
+
+    context.set_offline(False)
+    expect(page.get_by_test_id("pending")).to_be_hidden()
+    assert visits_and_photos(live_server) == (1, [])
