@@ -10,7 +10,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,16 +24,12 @@ from helpdesk.plugin_api.core import (
 )
 from plugins.phone.models import PhoneCall
 from plugins.phone.parsing import CallEvent, agent_map
+from plugins.phone.vocabulary import DIRECTIONS, OUTCOMES, STATES  # noqa: F401  (re-exported)
 
 KEY = "phone"
 RIYADH = ZoneInfo("Asia/Riyadh")
 LIVE_WINDOW = timedelta(minutes=30)   # a ringing or answered call shows this long at most
 CALLBACK_TAG = "معاودة الاتصال"
-OUTCOMES = {"answered": _l("Answered"), "no_answer": _l("No answer"),
-            "call_back": _l("Call back")}
-DIRECTIONS = {"incoming": _l("Incoming"), "outgoing": _l("Outgoing")}
-STATES = {"ringing": _l("Ringing"), "answered": _l("Answered"), "ended": _l("Ended"),
-          "missed": _l("Missed")}
 ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 

@@ -1,6 +1,7 @@
 """The phone channel: calls logged by staff; answers go out by SMS."""
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,9 +13,26 @@ from helpdesk.plugin_api import (
     DeliveryResult,
     FieldSpec,
     OutboundMessage,
+    PanelSpec,
     Reach,
     SmsGatewayClient,
+    TicketSnapshot,
 )
+from plugins.phone.vocabulary import DIRECTIONS, OUTCOMES
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 class PhoneChannel(BaseChannel):
@@ -70,3 +88,17 @@ class PhoneChannel(BaseChannel):
                                    settings.get("sms_sender") or None, self.timeout)
         return gateway.send_sms(to=message.to_phone, body=message.body,
                                 idempotency_key=message.idempotency_key)
+
+    def ticket_panel(self, ticket: TicketSnapshot) -> PanelSpec | None:
+        """The call's details: direction, outcome, start, length, the promised call-back."""
+        data = ticket.channel_data or {}
+        if not (data.get("outcome") or data.get("call_id")):
+            return None
+        minutes = data.get("duration_minutes")
+        return PanelSpec("channels/phone/panel.html", title=_l("The call"), context={
+            "direction": DIRECTIONS.get(data.get("direction")),
+            "outcome": OUTCOMES.get(data.get("outcome")),
+            "started_at": _when(data.get("started_at")),
+            "minutes": minutes if isinstance(minutes, int) else None,
+            "callback_on": _day(data.get("callback_on")),
+        })

@@ -207,3 +207,13 @@ def test_the_scripts_are_served_as_javascript(client):
 
 def count_visits() -> int:
     return db.session.scalar(select(func.count()).select_from(Ticket))
+
+
+def test_the_ticket_page_shows_the_visit_s_details_and_where_it_was(client, rep):
+    send(client, visit())
+    [ticket] = tickets()
+    page = client.get(f"/tickets/{ticket.number}").get_data(as_text=True)
+    panel = page.split('data-testid="visit-panel"', 1)[1].split("</dl>", 1)[0]
+    assert "سلطان الشمري" in panel and "فرع أبها" in panel
+    assert "سلة غذائية شهرية" in panel and "متابعة حالة الأسرة" in panel
+    assert "mlat=18.2164" in panel and "هـ" in panel

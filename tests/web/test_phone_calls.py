@@ -162,3 +162,12 @@ def test_logging_the_ringing_call_links_it_to_its_ticket_once(client, agent):
 def test_the_console_polls_for_ringing_calls(client, agent):
     page = client.get("/channels/phone/").get_data(as_text=True)
     assert 'hx-trigger="every 5s"' in page and "/channels/phone/ringing" in page
+
+
+def test_the_ticket_page_shows_the_call_s_details(client, agent):
+    client.post("/channels/phone/calls/new",
+                data={**CALL, "outcome": "call_back", "callback_on": "2026-12-03"})
+    page = client.get(f"/tickets/{only_ticket().number}").get_data(as_text=True)
+    panel = page.split('data-testid="call-panel"', 1)[1].split("</dl>", 1)[0]
+    assert "وارد" in panel and "معاودة الاتصال" in panel and ">4<" in panel
+    assert "هـ" in panel   # the start and the call-back day in Hijri beside Gregorian
