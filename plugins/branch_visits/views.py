@@ -108,6 +108,18 @@ def record_visit() -> ResponseReturnValue:
     return redirect(url_for("channel_branch_visits.index"))
 
 
+@bp.get("/lookup")
+@staff_required(RECORDERS)
+def lookup() -> ResponseReturnValue:
+    """The person with this phone and their open tickets, for the visit form (JSON)."""
+    card = core_services().find_contact_by_phone(request.args.get("phone", ""))
+    if card is None:
+        return jsonify({"found": False})
+    return jsonify({"found": True, "name": card.name,
+                    "tickets": [{"number": t.number, "subject": t.subject}
+                                for t in card.open_tickets]})
+
+
 @bp.get("/visits.js")
 def visits_script() -> ResponseReturnValue:
     return _script("visits.js")

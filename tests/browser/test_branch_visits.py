@@ -182,3 +182,37 @@ def test_once_visited_the_page_opens_without_a_connection_and_still_queues_a_vis
     context.set_offline(False)
     expect(page.get_by_test_id("pending")).to_be_hidden()
     assert visits_and_photos(live_server) == (1, [])
+
+
+def test_the_phone_number_finds_a_known_person_and_the_visit_joins_their_ticket(
+        page, live_server, sign_in, representative):
+    from helpdesk.accounts.models import User
+    from helpdesk.contacts.models import Contact
+    from helpdesk.extensions import db
+    from helpdesk.tickets.services import open_ticket
+
+    with live_server.app.app_context():
+        branch_id = db.session.scalar(select(User.branch_id).filter_by(email=representative))
+        person = Contact(kind="beneficiary", name="أم خالد", phone="+966551234567", data={},
+                         branch_id=branch_id)
+        db.session.add(person)
+        db.session.commit()
+        number = open_ticket(channel_key="phone", kind="support_request", contact=person,
+                             subject="طلب ترميم", branch_id=branch_id).number
+        db.session.remove()
+    page.set_viewport_size(PHONE)
+    sign_in(representative)
+    page.goto(f"{live_server.url}/channels/branch_visits/")
+    page.locator("#field-phone").fill("0551234567")
+    found = page.get_by_test_id("person-found")
+    expect(found).to_contain_text("أم خالد")
+    expect(page.locator("#field-name")).to_have_value("أم خالد")
+    found.locator(f"[data-ticket='{number}']").click()
+    expect(page.locator("#field-ticket")).to_have_value(number)
+    page.locator("#field-purpose").fill("متابعة الترميم")
+    page.locator("#field-findings").fill("بدأ العمل في السقف.")
+    assert_no_horizontal_scroll(page)
+    page.get_by_test_id("save-visit").click()
+    expect(page.get_by_test_id("visit-status")).to_contain_text(
+        f"أُضيفت الزيارة إلى التذكرة {number}")
+    assert visits_and_photos(live_server)[0] == 1

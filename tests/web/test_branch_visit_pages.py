@@ -217,3 +217,14 @@ def test_the_ticket_page_shows_the_visit_s_details_and_where_it_was(client, rep)
     assert "سلطان الشمري" in panel and "فرع أبها" in panel
     assert "سلة غذائية شهرية" in panel and "متابعة حالة الأسرة" in panel
     assert "mlat=18.2164" in panel and "هـ" in panel
+
+
+def test_the_phone_finds_the_person_and_their_open_tickets(client, rep, make_contact,
+                                                           make_ticket):
+    person = make_contact(name="أم خالد", phone="+966551234567", branch_id=rep.branch_id)
+    ticket = make_ticket(contact=person, branch_id=rep.branch_id)
+    answer = client.get("/channels/branch_visits/lookup?phone=0551234567").get_json()
+    assert answer == {"found": True, "name": "أم خالد",
+                      "tickets": [{"number": ticket.number, "subject": ticket.subject}]}
+    assert client.get("/channels/branch_visits/lookup?phone=0559999999").get_json() == \
+        {"found": False}

@@ -166,6 +166,7 @@
 
   function resetForm() {
     form.reset();
+    found.hidden = true;
     form.querySelector("[data-client-id]").value = newId();
     form.querySelector("[data-latitude]").value = "";
     form.querySelector("[data-longitude]").value = "";
@@ -265,6 +266,44 @@
       submitButton.disabled = false;
       return renderPending();
     });
+  });
+
+  // -- the person: known by their phone, with their open tickets to join -----------------
+
+  var phoneInput = form.querySelector("[name=phone]");
+  var found = form.querySelector("[data-person-found]");
+  var lookupTimer = null;
+
+  function showPerson(person) {
+    found.hidden = !person.found;
+    if (!person.found) return;
+    found.querySelector("[data-person-name]").textContent = person.name;
+    var nameInput = form.querySelector("[name=name]");
+    if (!nameInput.value) nameInput.value = person.name;
+    var list = found.querySelector("[data-person-tickets]");
+    list.textContent = "";
+    person.tickets.forEach(function (ticket) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-outline-primary btn-sm";
+      button.dataset.ticket = ticket.number;
+      button.textContent = texts.textJoin + " " + ticket.number + " — " + ticket.subject;
+      button.addEventListener("click", function () {
+        form.querySelector("[name=ticket]").value = ticket.number;
+      });
+      list.appendChild(button);
+    });
+  }
+
+  phoneInput.addEventListener("input", function () {
+    clearTimeout(lookupTimer);
+    lookupTimer = setTimeout(function () {
+      if (!navigator.onLine || phoneInput.value.trim().length < 9) { found.hidden = true; return; }
+      fetch(form.dataset.lookup + "?phone=" + encodeURIComponent(phoneInput.value.trim()), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) { return response.ok ? response.json() : { found: false }; })
+        .then(showPerson, function () { found.hidden = true; });
+    }, 400);
   });
 
   var locate = form.querySelector("[data-locate]");

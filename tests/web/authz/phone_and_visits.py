@@ -17,6 +17,7 @@ EXPECTATIONS = {
     # Public, for the call system: without the channel's secret every event is refused.
     "channel_phone.events": Rule(PUBLIC, methods=("POST",), ok={403}),
     "channel_branch_visits.index": Rule(RECORDERS),
+    "channel_branch_visits.lookup": Rule(RECORDERS, url_args={"phone": "0512345678"}),
     "channel_branch_visits.record_visit": Rule(RECORDERS, methods=("POST",), ok={422}),
     # Scripts, not pages: the visit form's and its service worker.
     "channel_branch_visits.visits_script": Rule(PUBLIC),
