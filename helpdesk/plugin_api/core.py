@@ -24,7 +24,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from helpdesk.db_types import PortableJSON, UTCDateTime, utcnow  # noqa: F401  (for plugin tables)
-from helpdesk.extensions import csrf, db, login_manager
+from helpdesk.extensions import csrf, db, limiter, login_manager
 from helpdesk.plugin_api.types import InboundMessage
 
 EXTENSION_KEY = "helpdesk_core_services"
@@ -185,3 +185,9 @@ def staff_required(permission: str) -> Callable[[F], F]:
 def csrf_exempt(view: F) -> F:
     """For a provider's signed endpoint (there is no session to forge)."""
     return csrf.exempt(view)
+
+
+def rate_limit(limit: str, scope: str) -> Callable[[F], F]:
+    """At most ``limit`` (e.g. "600 per minute") requests to the view, counted for
+    ``scope`` as a whole rather than per address (a provider calls from many addresses)."""
+    return limiter.limit(limit, key_func=lambda: f"plugin:{scope}")

@@ -9,7 +9,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from helpdesk.plugin_api.core import RecordingRefused, core_services, csrf_exempt, staff_required
+from helpdesk.plugin_api.core import (
+    RecordingRefused,
+    core_services,
+    csrf_exempt,
+    rate_limit,
+    staff_required,
+)
 from plugins.phone import calls
 from plugins.phone.channel import PhoneChannel
 from plugins.phone.parsing import BadSignature, parse_event, verify
@@ -98,6 +104,7 @@ def log_call() -> ResponseReturnValue:
 
 @bp.post("/events")
 @csrf_exempt
+@rate_limit("600 per minute", scope="telephony")
 def events() -> ResponseReturnValue:
     """The call system's events (JSON, HMAC-signed): see plugins/phone/parsing.py."""
     services = core_services()

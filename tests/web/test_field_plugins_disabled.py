@@ -49,3 +49,14 @@ def test_a_deactivated_phone_channel_takes_no_telephony_event(app, client):
                                  settings={"telephony_secret": "x"}))
     db.session.commit()
     assert client.post("/channels/phone/events", data=b"{}").status_code == 404
+
+
+def test_the_channels_page_links_each_active_channel_s_own_page(app, client, login,
+                                                               make_user):
+    login(make_user("manager"))
+    page = client.get("/channels").get_data(as_text=True)
+    assert 'href="/channels/phone/"' in page and 'href="/channels/branch_visits/"' in page
+    db.session.add(ChannelConfig(channel_key="phone", active=False, settings={}))
+    db.session.commit()
+    page = client.get("/channels").get_data(as_text=True)
+    assert 'href="/channels/phone/"' not in page
