@@ -148,15 +148,18 @@ def configure_lifecycle(app: Flask) -> None:
     action, the decisions they own, and the queue's text search."""
     from helpdesk.casework.services import require_nothing_missing, require_study
     from helpdesk.committee.services import decide
+    from helpdesk.plugin_api.core import register_core_services
     from helpdesk.search.queries import ticket_search_clause
     from helpdesk.tickets.actions import register_decision_owner
     from helpdesk.tickets.guards import register_guard
+    from helpdesk.tickets.plugin_services import CoreServicesForPlugins
     from helpdesk.tickets.queue import register_text_search
 
     register_guard(app, "information_received", require_nothing_missing)
     register_guard(app, "send_to_committee", require_study)
     register_decision_owner(app, "committee", decide)
     register_text_search(app, ticket_search_clause)
+    register_core_services(app, CoreServicesForPlugins())
 
 
 def configure_templates(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,7 +26,11 @@ FAILURE_REASONS = {
 @permission_required("channels.view")
 def index() -> ResponseReturnValue:
     failures = unresolved_count() if can(current_user, "admin.channels") else 0
-    return render("channels/index.html", statuses=channel_statuses(),
+    statuses = channel_statuses()
+    # A plugin's own page (its blueprint's "index" endpoint) is linked from its channel.
+    pages = {status.key: url_for(f"channel_{status.key}.index") for status in statuses
+             if status.active and f"channel_{status.key}.index" in current_app.view_functions}
+    return render("channels/index.html", statuses=statuses, pages=pages,
                   failures=plugin_registry().failures, intake_failures=failures)
 
 

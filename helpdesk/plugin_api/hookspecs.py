@@ -25,7 +25,10 @@ def helpdesk_blueprints() -> list[Any]:
     """Return Flask blueprints named ``channel_<key>``; mounted under ``/channels/<key>/``.
 
     Called once at start-up. A blueprint may carry its own templates folder; templates are
-    namespaced as ``channels/<key>/...``.
+    namespaced as ``channels/<key>/...``. Its ``index`` endpoint, when it has one, is the
+    channel's own page: the channels page links to it while the channel is active. Views
+    reach the core through ``helpdesk.plugin_api.core`` (``core_services()``,
+    ``staff_required``).
     """
 
 

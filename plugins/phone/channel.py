@@ -1,6 +1,7 @@
 """The phone channel: calls logged by staff; answers go out by SMS."""
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,9 +13,26 @@ from helpdesk.plugin_api import (
     DeliveryResult,
     FieldSpec,
     OutboundMessage,
+    PanelSpec,
     Reach,
     SmsGatewayClient,
+    TicketSnapshot,
 )
+from plugins.phone.vocabulary import DIRECTIONS, OUTCOMES
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 class PhoneChannel(BaseChannel):
@@ -49,6 +67,11 @@ class PhoneChannel(BaseChannel):
             FieldSpec("sms_gateway_url", _l("SMS gateway URL")),
             FieldSpec("sms_api_key", _l("SMS gateway API key"), type="secret"),
             FieldSpec("sms_sender", _l("SMS sender name")),
+            FieldSpec("telephony_secret", _l("Call system signing secret"), type="secret",
+                      help=_l("The call system signs each event it sends with this secret.")),
+            FieldSpec("agent_extensions", _l("Agents' extensions"), type="textarea",
+                      help=_l("One per line: the extension, then =, then the agent's "
+                              "e-mail address.")),
         )
 
     def send(self, message: OutboundMessage, settings: Mapping[str, Any]) -> DeliveryResult:
@@ -65,3 +88,17 @@ class PhoneChannel(BaseChannel):
                                    settings.get("sms_sender") or None, self.timeout)
         return gateway.send_sms(to=message.to_phone, body=message.body,
                                 idempotency_key=message.idempotency_key)
+
+    def ticket_panel(self, ticket: TicketSnapshot) -> PanelSpec | None:
+        """The call's details: direction, outcome, start, length, the promised call-back."""
+        data = ticket.channel_data or {}
+        if not (data.get("outcome") or data.get("call_id")):
+            return None
+        minutes = data.get("duration_minutes")
+        return PanelSpec("channels/phone/panel.html", title=_l("The call"), context={
+            "direction": DIRECTIONS.get(data.get("direction")),
+            "outcome": OUTCOMES.get(data.get("outcome")),
+            "started_at": _when(data.get("started_at")),
+            "minutes": minutes if isinstance(minutes, int) else None,
+            "callback_on": _day(data.get("callback_on")),
+        })

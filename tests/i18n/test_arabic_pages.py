@@ -35,6 +35,10 @@ EXCLUDED = {
     "portal.attachment": "a stored file, sent as uploaded",
     "webhooks.verify_subscription": "the provider's subscription handshake (echoes its "
                                     "challenge as plain text)",
+    "channel_branch_visits.visits_script": "the visit form's script (its words come from the "
+                                           "page's translated attributes)",
+    "channel_branch_visits.service_worker": "the service worker's script",
+    "channel_branch_visits.lookup": "a JSON answer for the visit form's script",
 }
 # The JSON API answers in the client's language (tests/web/test_api.py): not a page.
 EXCLUDED_PREFIXES = ("api.",)
