@@ -182,6 +182,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.portal import attachment_views as _portal_downloads  # noqa: F401
     from helpdesk.portal import views as _portal_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.portal.blueprint import bp as portal_bp
+    from helpdesk.reports import views as _reports_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.reports.blueprint import bp as reports_bp
     from helpdesk.search import views as _search_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.search.blueprint import bp as search_bp
     from helpdesk.services_catalog import views as _services_catalog_views  # noqa: F401  (routes join the blueprint)
@@ -213,6 +215,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(dev_inbox_bp)
+    app.register_blueprint(reports_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

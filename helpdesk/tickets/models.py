@@ -107,7 +107,11 @@ class Event(db.Model):
     """One entry of a ticket's append-only timeline. Corrections are new events."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_ticket_id_id", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_events_ticket_id_id", "ticket_id", "id"),
+        # The reports' first response: a ticket's earliest message out, read from the index.
+        Index("ix_events_ticket_id_type_created_at", "ticket_id", "type", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -146,6 +150,7 @@ class Rating(db.Model):
     __table_args__ = (
         UniqueConstraint("ticket_id", "stage"),
         CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        Index("ix_ratings_created_at", "created_at"),  # the reports' period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
