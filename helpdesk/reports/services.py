@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from hijridate import Hijri
@@ -41,8 +41,8 @@ from helpdesk.tickets.vocabulary import KINDS
 # How a column's numbers read: a count, hours, days, a share, or an average of stars.
 COUNT, HOURS, DAYS, PERCENT, AVERAGE = "count", "hours", "days", "percent", "average"
 HIJRI, GREGORIAN = "hijri", "gregorian"
-# Arabic pages write numbers in Arabic-Indic digits (Babel's Arabic numbering system).
 NUMBER_LOCALES = {"ar": "ar_SA", "en": "en"}
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 # ---------------------------------------------------------------------------------------
@@ -236,19 +236,22 @@ def export_value(value: Any, fmt: str) -> Any:
 
 
 def format_number(value: Any, fmt: str = COUNT, language: str | None = None) -> str:
-    """A number as the page reads it, in the language's digits; an em dash for none."""
+    """A number as the page reads it, in the language's digits (Arabic-Indic on Arabic
+    pages: Babel changes only the separators); an em dash for none."""
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
-    locale = NUMBER_LOCALES.get(language or current_language(), "en")
+    arabic = (language or current_language()) == "ar"
+    locale, system = ("ar_SA", "arab") if arabic else ("en", "latn")
     if fmt == PERCENT:
-        return format_percent(value, format="#,##0.#%", locale=locale,
-                              numbering_system="default")
-    if fmt in (HOURS, DAYS, AVERAGE):
-        return format_decimal(value, format="#,##0.0#", locale=locale,
-                              numbering_system="default")
-    return format_decimal(value, locale=locale, numbering_system="default")
+        text = format_decimal(value * 100, format="#,##0.#", locale=locale,
+                              numbering_system=system) + ("٪" if arabic else "%")
+    elif fmt in (HOURS, DAYS, AVERAGE):
+        text = format_decimal(value, format="#,##0.0#", locale=locale, numbering_system=system)
+    else:
+        text = format_decimal(value, locale=locale, numbering_system=system)
+    return text.translate(ARABIC_INDIC_DIGITS) if arabic else text
 
 
 def _hours(seconds: float | None) -> float | None:
@@ -286,8 +289,10 @@ def _series_rows(period: Period, language: str, counts: Mapping[str, Mapping[str
 
 def _short_labels(period: Period, language: str) -> tuple[str, ...]:
     pattern = "d MMM" if period.by_day else "MMM y"
-    return tuple(format_date(day, pattern, locale=NUMBER_LOCALES.get(language, "en"))
-                 .replace("\u200f", "") for day in period.buckets())
+    labels = (format_date(day, pattern, locale=NUMBER_LOCALES.get(language, "en"))
+              .replace("\u200f", "") for day in period.buckets())
+    return tuple(label.translate(ARABIC_INDIC_DIGITS) if language == "ar" else label
+                 for label in labels)
 
 
 def volume_reports(filters: Filters, names: _Names) -> list[Report]:
@@ -338,7 +343,7 @@ def times_reports(filters: Filters, now: Any = None) -> list[Report]:
          Column(_("90th percentile (hours)"), HOURS)),
         ((_("First response"), _hours(found.first_response_median),
           _hours(found.first_response_p90)),
-         (_("Resolution"), _hours(found.resolution_median), _hours(found.resolution_p90))),
+         (_("Resolution time"), _hours(found.resolution_median), _hours(found.resolution_p90))),
         note=_("Tickets received in the period: the first response is the first public "
                "reply to the person; the resolution is the closing."))
     sla = Report(
@@ -347,7 +352,7 @@ def times_reports(filters: Filters, now: Any = None) -> list[Report]:
          Column(_("Compliance"), PERCENT)),
         ((_("First response"), found.first_response_met, found.first_response_missed,
           found.first_response_compliance),
-         (_("Resolution"), found.resolution_met, found.resolution_missed,
+         (_("Resolution time"), found.resolution_met, found.resolution_missed,
           found.resolution_compliance)),
         series=(1, 2), chart="stacked",
         note=_("Tickets with a due time that has come: met when answered or closed by it."))
