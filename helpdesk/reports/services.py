@@ -20,7 +20,7 @@ from helpdesk.admin.models import Association
 from helpdesk.channels.registry import registered_channels
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.i18n.dates import to_riyadh
+from helpdesk.i18n.dates import gregorian_date, hijri_date, to_riyadh
 from helpdesk.i18n.language import current_language
 from helpdesk.i18n.normalise import to_ascii_digits
 from helpdesk.plugin_api import Capability
@@ -254,6 +254,19 @@ def format_number(value: Any, fmt: str = COUNT, language: str | None = None) -> 
     return text.translate(ARABIC_INDIC_DIGITS) if arabic else text
 
 
+def localised_digits(text: str, language: str | None = None) -> str:
+    """Dates and numbers in a label read in the same digits as the report's numbers."""
+    return text.translate(ARABIC_INDIC_DIGITS) if (language or current_language()) == "ar" \
+        else text
+
+
+def period_names(filters: Filters, language: str | None = None) -> tuple[str, str]:
+    """The period in the Hijri calendar, then the Gregorian, in the language's digits."""
+    language = language or current_language()
+    hijri, gregorian = period_label(filters.period, language)
+    return localised_digits(hijri, language), localised_digits(gregorian, language)
+
+
 def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else seconds / 3600
 
@@ -283,7 +296,8 @@ def _series_rows(period: Period, language: str, counts: Mapping[str, Mapping[str
     for day in period.buckets():
         found = counts.get(period.bucket_key(day), {})
         values = [found.get(key, 0) for key in keys]
-        rows.append((bucket_label(period, day, language), *values, sum(values)))
+        rows.append((localised_digits(bucket_label(period, day, language), language),
+                     *values, sum(values)))
     return tuple(rows)
 
 
@@ -395,7 +409,7 @@ def satisfaction_reports(filters: Filters, names: _Names) -> list[Report]:
     trend_rows = []
     for day in period.buckets():
         average = found.trend.get(period.bucket_key(day))
-        trend_rows.append((bucket_label(period, day, names.language),
+        trend_rows.append((localised_digits(bucket_label(period, day, names.language)),
                            average.mean if average else None,
                            average.ratings if average else 0))
     overall = found.overall
@@ -437,8 +451,9 @@ def visits_report(filters: Filters, names: _Names) -> Report:
     for branch in branches:
         values = [found.get((branch, month), 0) for month in months]
         rows.append((names.of(names.branches, branch), *values, sum(values)))
-    month_columns = tuple(Column(month_label(date.fromisoformat(f"{month}-01"), names.language))
-                          for month in months)
+    month_columns = tuple(
+        Column(localised_digits(month_label(date.fromisoformat(f"{month}-01"), names.language)))
+        for month in months)
     return Report("visits", _("Branch representatives' visits by branch and month"),
                   (Column(_("Branch")), *month_columns, Column(_("Total"))), tuple(rows),
                   chart="stacked", series=tuple(range(1, len(months) + 1)))
@@ -499,6 +514,7 @@ class BoardReport:
     period_hijri: str
     period_gregorian: str
     issued_on: date
+    issued_label: str   # in both calendars
     sections: dict[str, list[Report]]
 
 
@@ -510,8 +526,10 @@ def board_report(form: FilterForm, now: Any = None) -> BoardReport:
     else:
         name = association.name_ar if language == "ar" or not association.name_en \
             else association.name_en
-    hijri, gregorian = period_label(form.filters.period, language)
+    hijri, gregorian = period_names(form.filters, language)
+    issued = to_riyadh(now or utcnow()).date()
+    issued_label = localised_digits(
+        f"{hijri_date(issued, language)} — {gregorian_date(issued, language)}", language)
     return BoardReport(name, bool(association and association.logo_stored_name), hijri,
-                       gregorian, to_riyadh(now or utcnow()).date(),
-                       build_reports(form.filters, now))
+                       gregorian, issued, issued_label, build_reports(form.filters, now))
 

@@ -9,7 +9,6 @@ from helpdesk.accounts.permissions import permission_required
 from helpdesk.i18n.language import current_language
 from helpdesk.reports.blueprint import bp
 from helpdesk.reports.export import report_csv, report_xlsx
-from helpdesk.reports.periods import period_label
 from helpdesk.reports.services import (
     SECTIONS,
     board_report,
@@ -18,6 +17,7 @@ from helpdesk.reports.services import (
     find_report,
     format_number,
     parse_filters,
+    period_names,
 )
 from helpdesk.web.downloads import content_disposition
 
@@ -31,7 +31,7 @@ EXPORT_TYPES = {
 @permission_required("reports.view")
 def index() -> ResponseReturnValue:
     form = parse_filters(request.args)
-    hijri, gregorian = period_label(form.filters.period, current_language())
+    hijri, gregorian = period_names(form.filters)
     return render_template(
         "reports/index.html", form=form, choices=filter_choices(), sections=SECTIONS,
         reports=build_reports(form.filters), period_hijri=hijri, period_gregorian=gregorian,
@@ -48,7 +48,7 @@ def export(key: str, kind: str) -> ResponseReturnValue:
     if report is None:
         abort(404)
     language = current_language()
-    period = period_label(form.filters.period, language)
+    period = period_names(form.filters, language)
     body = report_csv(report, period) if kind == "csv" else \
         report_xlsx(report, period, right_to_left=language == "ar")
     response = Response(body, mimetype=EXPORT_TYPES[kind])

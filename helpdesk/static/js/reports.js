@@ -11,6 +11,12 @@
     return PALETTE[index % PALETTE.length];
   }
 
+  // Arabic pages write numbers in Arabic-Indic digits, as the tables beside the charts do.
+  function locale() {
+    var lang = document.documentElement.getAttribute("lang") || "ar";
+    return /^ar\b/.test(lang) ? "ar-SA-u-nu-arab" : lang;
+  }
+
   function draw(canvas) {
     var spec = JSON.parse(canvas.getAttribute("data-chart"));
     var root = document.documentElement;
@@ -43,7 +49,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        locale: root.getAttribute("lang") || "ar-SA",
+        locale: locale(),
         scales: scales,
         plugins: {
           legend: { display: !single, rtl: rtl, labels: { font: font } },
