@@ -386,13 +386,15 @@ def committee_reports(filters: Filters, names: _Names) -> list[Report]:
         chart="stacked", note=_("Decisions taken in the period."))
     timing = Report(
         "committee_timing", _("Time to the committee's decision"),
-        (Column(_("Measure")), Column(_("Value"), DAYS)),
-        ((_("Requests decided"), found.decided),
-         (_("Median days from receipt to decision"), found.days_median),
-         (_("90th percentile of days to decision"), found.days_p90),
-         (_("Decided within the promised window"), found.within_window),
-         (_("Decided after the promised window"), found.past_window)),
-        series=(), note=_("Approvals and rejections; deferrals are counted above."))
+        (Column(_("Requests")), Column(_("Requests decided")),
+         Column(_("Median days from receipt to decision"), DAYS),
+         Column(_("90th percentile of days to decision"), DAYS),
+         Column(_("Decided within the promised window")),
+         Column(_("Decided after the promised window"))),
+        ((_("All services"), found.decided, found.days_median, found.days_p90,
+          found.within_window, found.past_window),) if found.decided else (),
+        chart="stacked", series=(4, 5),
+        note=_("Approvals and rejections; deferrals are counted above."))
     return [decisions, timing]
 
 
@@ -421,10 +423,11 @@ def satisfaction_reports(filters: Filters, names: _Names) -> list[Report]:
                       average=format_number(overall.mean, AVERAGE),
                       count=format_number(overall.ratings))),
         Report("satisfaction_response", _("Response rate to the rating request"),
-               (Column(_("Measure")), Column(_("Value"))),
-               ((_("Tickets closed in the period"), found.closed_tickets),
-                (_("Of them, rated"), found.rated_closed_tickets),
-                (_("Response rate"), format_number(found.response_rate, PERCENT))),
+               (Column(_("Tickets")), Column(_("Tickets closed in the period")),
+                Column(_("Of them, rated")), Column(_("Response rate"), PERCENT)),
+               ((_("All channels") if not filters.channel_key else
+                 names.channel(filters.channel_key), found.closed_tickets,
+                 found.rated_closed_tickets, found.response_rate),),
                series=()),
         Report("satisfaction_trend", _("Average rating over time"),
                (Column(_("Period")), *average_columns), tuple(trend_rows), chart="line",

@@ -404,3 +404,28 @@ def test_no_role_sees_agents_ranked_or_listed_by_score(world, make_user, login, 
             for name in AGENT_NAMES:
                 assert name not in body, (role, url, name)
         assert "satisfaction_agent" not in body
+
+
+def test_the_tables_beside_the_charts_hold_the_same_numbers(world):
+    reports = {report.key: report for section in
+               build_reports(Filters(NOVEMBER), now=NOW).values() for report in section}
+    assert reports["committee_timing"].rows == (
+        ("كل الخدمات", 2, pytest.approx(14.5625), pytest.approx(18.2125), 1, 1),)
+    assert reports["committee"].rows == (("السلة الغذائية", 1, 0, 0), ("دعم الإيجار", 0, 1, 1))
+    assert reports["satisfaction_response"].rows == (("كل القنوات", 5, 4, 0.8),)
+    assert reports["satisfaction"].rows == tuple(
+        (digit, count) for digit, count in zip("١٢٣٤٥", (0, 1, 1, 1, 1), strict=True))
+    assert reports["visits"].rows == (("فرع الرياض", 1, 1), ("فرع جدة", 1, 1))
+    assert reports["backlog"].rows[-1] == ("كل التذاكر المفتوحة", 4)
+    assert reports["sla"].rows[0][1:] == (1, 2, pytest.approx(1 / 3))
+    assert reports["suggestions"].rows == (("مناديب المكاتب الفرعية", 1),
+                                           ("المقترحات الواردة", 1),
+                                           ("المقترحات المنفَّذة", "لم يُسجَّل بعد"))
+    volume = reports["volume_channel"]
+    assert [column.label for column in volume.columns] == [
+        "الفترة", "الاتصالات الهاتفية", "خدمات طلب المساعدة", "مناديب المكاتب الفرعية",
+        "المجموع"]
+    assert sum(row[-1] for row in volume.rows) == 7
+    assert volume.chart_data()["datasets"][0]["data"][:4] == [1, 1, 1, 0]  # 1–4 Nov, phone
+    team = reports["satisfaction_team"]
+    assert {row[0] for row in team.rows} == {"العلاقات", "البحث الاجتماعي", "غير محدد"}
