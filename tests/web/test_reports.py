@@ -429,3 +429,24 @@ def test_the_tables_beside_the_charts_hold_the_same_numbers(world):
     assert volume.chart_data()["datasets"][0]["data"][:4] == [1, 1, 1, 0]  # 1–4 Nov, phone
     team = reports["satisfaction_team"]
     assert {row[0] for row in team.rows} == {"العلاقات", "البحث الاجتماعي", "غير محدد"}
+
+
+def test_a_rating_given_on_the_portal_moves_the_reports_satisfaction(app, make_ticket,
+                                                                    make_user, login, client):
+    from helpdesk.reports.services import default_period
+    from helpdesk.tickets.tracking_links import tracking_token
+
+    ticket = make_ticket(channel_key="phone")
+    this_month = Filters(default_period())
+    assert queries.satisfaction(this_month).overall.ratings == 0
+    portal = app.test_client()
+    assert portal.post(f"/t/{tracking_token(ticket)}/rate",
+                       data={"stars": "4"}).status_code == 302
+    db.session.expire_all()
+    found = queries.satisfaction(this_month)
+    assert (found.overall.ratings, found.overall.mean) == (1, 4)
+    assert found.by_channel["phone"].ratings == 1
+    login(make_user("manager"))
+    html = client.get("/reports/").get_data(as_text=True)
+    stars = html.split('data-testid="table-satisfaction"')[1].split("</table>")[0]
+    assert '<th scope="row" class="fw-normal">٤</th>\n            <td class="text-end sila-number" data-label="التقييمات">١</td>' in stars
