@@ -485,26 +485,40 @@ SECTIONS = (
 )
 
 
+# Each section's reports, built together (they share their query).
+BUILDERS: dict[str, Callable[[Filters, Any, Any], list[Report]]] = {
+    "volume": lambda filters, names, now: volume_reports(filters, names),
+    "backlog": lambda filters, names, now: [backlog_report(filters, now)],
+    "times": lambda filters, names, now: times_reports(filters, now),
+    "committee": lambda filters, names, now: committee_reports(filters, names),
+    "satisfaction": lambda filters, names, now: satisfaction_reports(filters, names),
+    "visits": lambda filters, names, now: [visits_report(filters, names)],
+    "suggestions": lambda filters, names, now: [suggestions_report(filters, names)],
+}
+# Which section builds each report (the export of one report runs only its section).
+REPORT_SECTIONS = {
+    "volume_channel": "volume", "volume_kind": "volume", "backlog": "backlog",
+    "times": "times", "sla": "times", "committee": "committee",
+    "committee_timing": "committee", "satisfaction": "satisfaction",
+    "satisfaction_response": "satisfaction", "satisfaction_trend": "satisfaction",
+    "satisfaction_channel": "satisfaction", "satisfaction_service": "satisfaction",
+    "satisfaction_team": "satisfaction", "visits": "visits", "suggestions": "suggestions",
+}
+
+
 def build_reports(filters: Filters, now: Any = None) -> dict[str, list[Report]]:
     """Every report for the filters, by section (in SECTIONS' order)."""
     names = _Names()
-    return {
-        "volume": volume_reports(filters, names),
-        "backlog": [backlog_report(filters, now)],
-        "times": times_reports(filters, now),
-        "committee": committee_reports(filters, names),
-        "satisfaction": satisfaction_reports(filters, names),
-        "visits": [visits_report(filters, names)],
-        "suggestions": [suggestions_report(filters, names)],
-    }
+    return {key: BUILDERS[key](filters, names, now) for key, _label in SECTIONS}
 
 
-def find_report(filters: Filters, key: str) -> Report | None:
-    for reports in build_reports(filters).values():
-        for report in reports:
-            if report.key == key:
-                return report
-    return None
+def find_report(filters: Filters, key: str, now: Any = None) -> Report | None:
+    """One report (its section's queries only); None for an unknown key."""
+    section = REPORT_SECTIONS.get(key)
+    if section is None:
+        return None
+    return next((report for report in BUILDERS[section](filters, _Names(), now)
+                 if report.key == key), None)
 
 
 # ---------------------------------------------------------------------------------------

@@ -450,3 +450,14 @@ def test_a_rating_given_on_the_portal_moves_the_reports_satisfaction(app, make_t
     html = client.get("/reports/").get_data(as_text=True)
     stars = html.split('data-testid="table-satisfaction"')[1].split("</table>")[0]
     assert '<th scope="row" class="fw-normal">٤</th>\n            <td class="text-end sila-number" data-label="التقييمات">١</td>' in stars
+
+
+def test_every_report_can_be_found_by_its_key_for_export(world):
+    from helpdesk.reports.services import REPORT_SECTIONS, find_report
+
+    built = {report.key for section in build_reports(Filters(NOVEMBER)).values()
+             for report in section}
+    assert built == set(REPORT_SECTIONS)
+    for key in REPORT_SECTIONS:
+        assert find_report(Filters(NOVEMBER), key).key == key
+    assert find_report(Filters(NOVEMBER), "agents") is None
