@@ -93,7 +93,8 @@ def period_label(period: Period, language: str) -> tuple[str, str]:
     if period.hijri_month:
         hijri = hijri_month_name(*period.hijri_month, language)
     else:
-        hijri = f"{hijri_date(period.first_day, language)} – {hijri_date(period.last_day, language)}"
+        hijri = (f"{hijri_date(period.first_day, language)} – "
+                 f"{hijri_date(period.last_day, language)}")
     gregorian = (f"{gregorian_date(period.first_day, language)} – "
                  f"{gregorian_date(period.last_day, language)}")
     return hijri, gregorian
