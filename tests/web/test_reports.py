@@ -462,3 +462,26 @@ def test_every_report_can_be_found_by_its_key_for_export(world):
     for key in REPORT_SECTIONS:
         assert find_report(Filters(NOVEMBER), key).key == key
     assert find_report(Filters(NOVEMBER), "agents") is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_demo_manager_reads_the_reports_on_the_demo_data(app, client):
+    result = app.test_cli_runner().invoke(args=["helpdesk", "demo"])
+    assert result.exit_code == 0, result.output
+    response = client.post("/login", data={"email": "manager@demo.sila.sa",
+                                           "password": "sila-demo-2026"})
+    assert response.status_code == 302
+    today = date.today()
+    query = (f"calendar=gregorian&from={(today - timedelta(days=120)).isoformat()}"
+             f"&to={today.isoformat()}")
+    page = client.get(f"/reports/?{query}")
+    assert page.status_code == 200
+    form = parse_filters({"calendar": "gregorian",
+                          "from": (today - timedelta(days=120)).isoformat(),
+                          "to": today.isoformat()})
+    reports = {report.key: report for section in build_reports(form.filters).values()
+               for report in section}
+    assert sum(row[-1] for row in reports["volume_channel"].rows) > 10
+    assert reports["committee"].rows
+    assert client.get(f"/reports/board?{query}").status_code == 200
+    assert client.get(f"/reports/export/volume_kind.xlsx?{query}").status_code == 200
