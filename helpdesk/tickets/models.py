@@ -66,6 +66,14 @@ class Ticket(db.Model):
               sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
         Index("ix_tickets_open_channel_key", "channel_key",
               sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
+        # The reports: a period's tickets with every column they count or filter by, read
+        # from the index alone; and the open tickets' ages for the backlog.
+        Index("ix_tickets_reports", "created_at", "channel_key", "kind", "status", "closed_at",
+              "branch_id", "service_id", "team_id", "first_response_due_at",
+              "resolution_due_at"),
+        Index("ix_tickets_open_created_at", "created_at", "channel_key", "branch_id",
+              "service_id", "team_id",
+              sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
         CheckConstraint("version > 0", name="version_positive"),
     )
 

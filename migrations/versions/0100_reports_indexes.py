@@ -1,10 +1,11 @@
-"""indexes for the reports: first responses, ratings and decisions by period
+"""indexes for the reports: tickets by period, first responses, ratings and decisions
 
 Revision ID: reports_indexes
 Revises: 0003
 Create Date: 2026-12-02 01:00:00
 
 """
+import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -14,7 +15,20 @@ branch_labels = None
 depends_on = None
 
 
+OPEN_TICKET_SQL = "status NOT IN ('cancelled', 'closed')"
+
+
 def upgrade():
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_reports',
+                              ['created_at', 'channel_key', 'kind', 'status', 'closed_at',
+                               'branch_id', 'service_id', 'team_id', 'first_response_due_at',
+                               'resolution_due_at'], unique=False)
+        batch_op.create_index('ix_tickets_open_created_at',
+                              ['created_at', 'channel_key', 'branch_id', 'service_id',
+                               'team_id'], unique=False,
+                              sqlite_where=sa.text(OPEN_TICKET_SQL),
+                              postgresql_where=sa.text(OPEN_TICKET_SQL))
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_ticket_id_type_created_at',
                               ['ticket_id', 'type', 'created_at'], unique=False)
@@ -25,6 +39,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_open_created_at',
+                            sqlite_where=sa.text(OPEN_TICKET_SQL),
+                            postgresql_where=sa.text(OPEN_TICKET_SQL))
+        batch_op.drop_index('ix_tickets_reports')
     with op.batch_alter_table('committee_decisions', schema=None) as batch_op:
         batch_op.drop_index('ix_committee_decisions_decided_at')
     with op.batch_alter_table('ratings', schema=None) as batch_op:
