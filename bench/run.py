@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,13 @@ def _priority_change(ctx: Context, i: int) -> str:
     return f"{_ticket_page(ctx, i)}/actions/set_priority"
 
 
+# The last twelve months the seed spreads tickets over, as the reports' Gregorian filter.
+_TODAY = datetime.now(UTC).date()
+REPORT_YEAR = (f"calendar=gregorian&from={(_TODAY - timedelta(days=364)).isoformat()}"
+               f"&to={_TODAY.isoformat()}")
+REPORT_KEYS = ("volume_channel", "backlog", "times", "committee", "satisfaction", "visits",
+               "suggestions")
+
 SCENARIOS: list[Scenario] = [
     Scenario("login page", "/login", signed_in=False),
     Scenario("home page", "/"),
@@ -98,6 +105,14 @@ SCENARIOS: list[Scenario] = [
     Scenario("search", lambda ctx, i: f"/search?q={quote(SEARCH_WORDS[i % len(SEARCH_WORDS)])}"),
     # A change through the lifecycle's service path (authorise, version bump, timeline event,
     # commit, hooks): the priority alternates so that every request writes.
+    # The managers' reports: the page (every report) for this Hijri month and for a year,
+    # then each report alone (its CSV export runs only its own queries), and the board's.
+    Scenario("reports: this Hijri month", "/reports/"),
+    Scenario("reports: a year", f"/reports/?{REPORT_YEAR}"),
+    Scenario("reports: a year, one channel", f"/reports/?{REPORT_YEAR}&channel=phone"),
+    *(Scenario(f"report: {key} (a year)", f"/reports/export/{key}.csv?{REPORT_YEAR}")
+      for key in REPORT_KEYS),
+    Scenario("report: board (this Hijri month)", "/reports/board"),
     Scenario("ticket change (priority)", _priority_change, method="POST",
              form=lambda ctx, i: {"csrf_token": ctx.csrf_token,
                                   "set_priority-priority": PRIORITIES[i % 2]},

@@ -196,6 +196,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.portal import attachment_views as _portal_downloads  # noqa: F401
     from helpdesk.portal import views as _portal_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.portal.blueprint import bp as portal_bp
+    from helpdesk.reports import views as _reports_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.reports.blueprint import bp as reports_bp
     from helpdesk.routing import views as _routing_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.routing.blueprint import bp as routing_bp
     from helpdesk.satisfaction import views as _satisfaction_views  # noqa: F401  (routes join the blueprint)
@@ -235,6 +237,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(satisfaction_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(routing_bp)
+    app.register_blueprint(reports_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

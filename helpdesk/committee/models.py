@@ -54,6 +54,7 @@ class CommitteeDecision(db.Model):
     __tablename__ = "committee_decisions"
     __table_args__ = (
         Index("ix_committee_decisions_ticket_id_id", "ticket_id", "id"),
+        Index("ix_committee_decisions_decided_at", "decided_at"),  # the reports' period
         CheckConstraint("decision IN ('approve', 'reject', 'defer')", name="decision_known"),
     )
 

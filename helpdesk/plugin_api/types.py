@@ -24,6 +24,7 @@ class Capability(StrEnum):
     SUPPORT_APPLICATIONS = "support_applications"  # the support-request application form
     VOLUNTEER_APPLICATIONS = "volunteer_applications"  # the volunteer application form
     CONTACT_FORM = "contact_form"         # the portal's public contact form
+    FIELD_VISITS = "field_visits"         # its tickets are staff visits to branches (reports)
 
 
 class Reach(StrEnum):

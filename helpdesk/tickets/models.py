@@ -66,6 +66,14 @@ class Ticket(db.Model):
               sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
         Index("ix_tickets_open_channel_key", "channel_key",
               sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
+        # The reports: a period's tickets with every column they count or filter by, read
+        # from the index alone; and the open tickets' ages for the backlog.
+        Index("ix_tickets_reports", "created_at", "channel_key", "kind", "status", "closed_at",
+              "branch_id", "service_id", "team_id", "first_response_due_at",
+              "resolution_due_at"),
+        Index("ix_tickets_open_created_at", "created_at", "channel_key", "branch_id",
+              "service_id", "team_id",
+              sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
         CheckConstraint("version > 0", name="version_positive"),
     )
 
@@ -107,7 +115,11 @@ class Event(db.Model):
     """One entry of a ticket's append-only timeline. Corrections are new events."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_ticket_id_id", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_events_ticket_id_id", "ticket_id", "id"),
+        # The reports' first response: a ticket's earliest message out, read from the index.
+        Index("ix_events_ticket_id_type_created_at", "ticket_id", "type", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -153,7 +165,7 @@ class Rating(db.Model):
         CheckConstraint("speed BETWEEN 1 AND 5", name="speed_range"),
         CheckConstraint("courtesy BETWEEN 1 AND 5", name="courtesy_range"),
         CheckConstraint("clarity BETWEEN 1 AND 5", name="clarity_range"),
-        Index("ix_ratings_created_at", "created_at"),
+        Index("ix_ratings_created_at", "created_at"),  # the reports' period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

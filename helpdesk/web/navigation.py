@@ -28,6 +28,7 @@ NAVIGATION = (
     NavItem("committee.agenda", _l("Committee"), "hammer", "committee.decide"),
     NavItem("volunteers.queue", _l("Volunteers"), "people", "volunteers.decide"),
     NavItem("satisfaction.mine", _l("Satisfaction"), "star", "tickets.view"),
+    NavItem("reports.index", _l("Reports"), "bar-chart-line", "reports.view"),
     NavItem("contacts.index", _l("Contacts"), "person-vcard", "contacts.view"),
     NavItem("channels.index", _l("Channels"), "diagram-3", "channels.view"),
     NavItem("admin.association", _l("Association"), "building", "admin.association"),

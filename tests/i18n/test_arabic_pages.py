@@ -31,6 +31,7 @@ EXCLUDED = {
                      "the OpenAPI document, in English like the API's own field names and "
                      "codes (the page's headings and introduction are translated)",
     "tickets.export": "a CSV download; its headings are checked in tests/web/test_export.py",
+    "reports.export": "a CSV or XLSX download of a report; checked in tests/web/test_reports.py",
     "tickets.attachment": "a stored file, sent as uploaded",
     "portal.attachment": "a stored file, sent as uploaded",
     "webhooks.verify_subscription": "the provider's subscription handshake (echoes its "

@@ -1,0 +1,1 @@
+"""Reports for managers: volume, backlog, times, the committee, satisfaction, visits."""
