@@ -362,7 +362,7 @@ def times_reports(filters: Filters, now: Any = None) -> list[Report]:
                "reply to the person; the resolution is the closing."))
     sla = Report(
         "sla", _("Service level compliance"),
-        (Column(_("Target")), Column(_("Met")), Column(_("Missed")),
+        (Column(_("Target")), Column(_("Met")), Column(_("Not met")),
          Column(_("Compliance"), PERCENT)),
         ((_("First response"), found.first_response_met, found.first_response_missed,
           found.first_response_compliance),
