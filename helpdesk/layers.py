@@ -59,6 +59,7 @@ MODULE_LAYERS: dict[str, str] = {
     "outbox": "ticket_domains",
     "webhooks": "ticket_domains",
     "sla": "ticket_domains",
+    "notifications": "ticket_domains",
     # delivery: the web, the portal, the API, the worker and the command line
     "web": "delivery",
     "portal": "delivery",

@@ -13,6 +13,12 @@ from helpdesk.committee.models import (
     committee_sitting_members,
 )
 from helpdesk.contacts.models import Contact
+from helpdesk.notifications.models import (
+    Notification,
+    NotificationEmail,
+    NotificationPreference,
+    TicketAction,
+)
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.models import (
@@ -45,4 +51,5 @@ __all__ = [
     "Case", "CaseStudy", "ChecklistItem", "Declaration",
     "VolunteerAssignment", "VolunteerHours", "VolunteerNeed", "VolunteerProfile",
     "WebhookDelivery", "WebhookSubscription",
+    "Notification", "NotificationEmail", "NotificationPreference", "TicketAction",
 ]
