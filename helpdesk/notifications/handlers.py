@@ -3,11 +3,13 @@ in ``configure_events``): the notification is part of the change it announces.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from helpdesk.accounts.models import User, team_members
 from helpdesk.extensions import db
-from helpdesk.notifications.services import notify
+from helpdesk.notifications.services import claim, notify
 from helpdesk.sla.breaches import BREACH_EVENT
 from helpdesk.tickets.events import (
     MessageAdded,
@@ -71,6 +73,13 @@ def put_on_agenda(event: TicketTransitioned) -> None:
 
 
 def breached(event: TimelineEvent) -> None:
-    """The assignee is told the resolution time passed (the SLA check's timeline entry)."""
-    if event.type == BREACH_EVENT:
-        notify("breached", event.ticket_id, [_assignee_id(event.ticket_id)])
+    """The assignee is told the resolution time passed (the SLA check's timeline entry),
+    once per due time even if two checks ran at once (the claim's unique row)."""
+    if event.type != BREACH_EVENT:
+        return
+    row = _row(event)
+    due = (row.data or {}).get("due_at") if row is not None else None
+    due_at = datetime.fromisoformat(due) if due else row.created_at
+    if claim(event.ticket_id, "breach_notice", due_at, row.created_at):
+        notify("breached", event.ticket_id, [_assignee_id(event.ticket_id)],
+               now=row.created_at)

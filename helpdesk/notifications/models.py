@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
-    Integer,
     String,
     UniqueConstraint,
     text,
@@ -93,5 +92,3 @@ class TicketAction(db.Model):
     action: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The number of people told (for the log and the tests), when the action tells someone.
-    told: Mapped[int] = mapped_column(Integer, default=0)

@@ -29,6 +29,7 @@ from helpdesk.notifications.models import (
     Notification,
     NotificationEmail,
     NotificationPreference,
+    TicketAction,
 )
 from helpdesk.notifications.queries import preferences_of
 from helpdesk.tickets.models import Ticket
@@ -65,6 +66,19 @@ DEFAULT_IN_APP, DEFAULT_EMAIL = True, False
 
 def _insert():
     return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+# -- once per commitment -----------------------------------------------------------------
+
+def claim(ticket_id: int, action: str, due_at: datetime, now: datetime) -> bool:
+    """Insert the action's row in the current transaction; False when another pass (or
+    another worker) already did: the caller then does nothing."""
+    result = db.session.execute(
+        _insert()(TicketAction).values(ticket_id=ticket_id, action=action, due_at=due_at,
+                                       done_at=now)
+        .on_conflict_do_nothing(index_elements=["ticket_id", "action", "due_at"])
+        .returning(TicketAction.id))  # a row back: ours (rowcount is -1 under psycopg)
+    return result.first() is not None
 
 
 # -- telling ------------------------------------------------------------------------------
@@ -106,8 +120,8 @@ def _take_email_turn(user_id: int, ticket_id: int, kind: str, now: datetime) -> 
         index_elements=["user_id", "ticket_id", "kind"],
         set_={"sent_at": statement.excluded.sent_at},
         where=NotificationEmail.sent_at <= now - EMAIL_INTERVAL,
-    )
-    return db.session.execute(statement).rowcount == 1
+    ).returning(NotificationEmail.user_id)  # rowcount is not reliable here (psycopg: -1)
+    return db.session.execute(statement).first() is not None
 
 
 def _ticket_link(ticket: Ticket) -> str:

@@ -26,8 +26,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, exists, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.accounts.models import Branch, Team, User
@@ -37,7 +35,7 @@ from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.notifications.handlers import committee_member_ids
 from helpdesk.notifications.models import TicketAction
-from helpdesk.notifications.services import notify
+from helpdesk.notifications.services import claim, notify
 from helpdesk.services_catalog.models import Service
 from helpdesk.sla.breaches import CLOCK_STOPPED, record_sla_breaches
 from helpdesk.tickets.models import Event, Ticket
@@ -95,17 +93,6 @@ def tick(now: datetime | None = None, *, batch: int = BATCH) -> TickReport:
 
 
 # -- once per commitment ------------------------------------------------------------------
-
-def claim(ticket_id: int, action: str, due_at: datetime, now: datetime) -> bool:
-    """Insert the action's row in the current transaction; False when another pass (or
-    another worker) already did: the caller then does nothing."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = db.session.execute(
-        insert(TicketAction).values(ticket_id=ticket_id, action=action, due_at=due_at,
-                                    done_at=now)
-        .on_conflict_do_nothing(index_elements=["ticket_id", "action", "due_at"]))
-    return result.rowcount == 1
-
 
 def _once(ticket_id: int, action: str, due_at: datetime, now: datetime,
           act: Callable[[], Any]) -> bool:

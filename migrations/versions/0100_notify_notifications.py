@@ -79,7 +79,6 @@ def upgrade():
         sa.Column('action', sa.String(length=32), nullable=False),
         sa.Column('due_at', UTCDateTime(), nullable=False),
         sa.Column('done_at', UTCDateTime(), nullable=False),
-        sa.Column('told', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'],
                                 name=op.f('fk_ticket_actions_ticket_id_tickets'),
                                 ondelete='CASCADE'),
