@@ -35,6 +35,7 @@ EXCLUDED = {
     "portal.attachment": "a stored file, sent as uploaded",
     "webhooks.verify_subscription": "the provider's subscription handshake (echoes its "
                                     "challenge as plain text)",
+    "notifications.open_one": "marks a notification read and redirects to its ticket's page",
 }
 # The JSON API answers in the client's language (tests/web/test_api.py): not a page.
 EXCLUDED_PREFIXES = ("api.",)
