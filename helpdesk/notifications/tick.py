@@ -54,6 +54,8 @@ DECISION_REMINDER_WORKING_DAYS = 2
 MISSING_ITEMS_REMINDER_WORKING_DAYS = 3
 # The most actions of each kind one pass takes; the rest wait for the next pass.
 BATCH = 500
+# Actions that leave the ticket's version alone commit this many at a time.
+GROUP = 50
 
 WARN, ESCALATE, DECISION_REMINDER = "warn", "escalate", "decision_reminder"
 MISSING_REMINDER, SILENCE_CLOSE = "missing_reminder", "silence_close"
@@ -110,6 +112,27 @@ def _once(ticket_id: int, action: str, due_at: datetime, now: datetime,
         return False
 
 
+def _in_groups(rows: list[tuple[Any, ...]], action: str, now: datetime,
+               act: Callable[..., Any]) -> int:
+    """Claim and act for each row (ticket id, due instant, …), GROUP rows a transaction:
+    for actions that leave the ticket's version alone (notifications, internal entries),
+    so nothing can conflict; a claim another pass holds waits for it, then is skipped."""
+    done = 0
+    for start in range(0, len(rows), GROUP):
+        taken = 0
+        try:
+            for ticket_id, due_at, *rest in rows[start:start + GROUP]:
+                if claim(ticket_id, action, due_at, now):
+                    act(ticket_id, due_at, *rest)
+                    taken += 1
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        done += taken
+    return done
+
+
 def _not_done(action: str, due_column: Any) -> Any:
     return ~exists().where(TicketAction.ticket_id == Ticket.id, TicketAction.action == action,
                            TicketAction.due_at == due_column)
@@ -148,7 +171,7 @@ def warn_at_risk(now: datetime, *, batch: int = BATCH) -> int:
     horizons = {key: at_risk_horizon(calendar, now)
                 for key, calendar in _calendars().items()}
     rows = db.session.execute(
-        select(Ticket.id, Ticket.assignee_id, Ticket.resolution_due_at)
+        select(Ticket.id, Ticket.resolution_due_at, Ticket.assignee_id)
         .where(open_ticket_clause(), Ticket.resolution_due_at > now,
                Ticket.resolution_due_at <= max(horizons.values()),
                Ticket.resolution_due_at <= _per_branch(horizons),
@@ -156,27 +179,23 @@ def warn_at_risk(now: datetime, *, batch: int = BATCH) -> int:
                _not_done(WARN, Ticket.resolution_due_at))
         .order_by(Ticket.resolution_due_at, Ticket.id).limit(batch)).all()
     db.session.rollback()
-    done = 0
-    for ticket_id, assignee_id, due_at in rows:
-        done += _once(ticket_id, WARN, due_at, now,
-                      lambda t=ticket_id, a=assignee_id: notify("at_risk", t, [a], now=now))
-    return done
+    return _in_groups([tuple(row) for row in rows], WARN, now,
+                      lambda ticket_id, _due, assignee_id:
+                      notify("at_risk", ticket_id, [assignee_id], now=now))
 
 
 def escalate_breaches(now: datetime, *, batch: int = BATCH) -> int:
     rows = db.session.execute(
-        select(Ticket.id, Team.lead_id, Ticket.resolution_due_at)
+        select(Ticket.id, Ticket.resolution_due_at, Team.lead_id)
         .join(Team, Team.id == Ticket.team_id)
         .where(open_ticket_clause(), Ticket.resolution_due_at < now,
                Ticket.status.in_(RUNNING), Team.lead_id.is_not(None),
                _not_done(ESCALATE, Ticket.resolution_due_at))
         .order_by(Ticket.resolution_due_at, Ticket.id).limit(batch)).all()
     db.session.rollback()
-    done = 0
-    for ticket_id, lead_id, due_at in rows:
-        done += _once(ticket_id, ESCALATE, due_at, now,
-                      lambda t=ticket_id, lead=lead_id, d=due_at: _escalate(t, lead, d, now))
-    return done
+    return _in_groups([tuple(row) for row in rows], ESCALATE, now,
+                      lambda ticket_id, due_at, lead_id:
+                      _escalate(ticket_id, lead_id, due_at, now))
 
 
 def _escalate(ticket_id: int, lead_id: int, due_at: datetime, now: datetime) -> None:
@@ -207,20 +226,16 @@ def remind_committee(now: datetime, *, batch: int = BATCH) -> int:
     # are the few requests at the committee whose date is near).
     done_before = _done(DECISION_REMINDER, [row[0] for row in rows])
     db.session.rollback()
-    members = None
-    done = 0
+    due = []
     for ticket_id, branch_id, due_on in rows:
         due_at = _day_start(due_on)
-        if due_on > limits.get(branch_id, limits[None]) or \
-                (ticket_id, due_at) in done_before:
-            continue
-        if done >= batch:
-            break
-        if members is None:
-            members = committee_member_ids()
-        done += _once(ticket_id, DECISION_REMINDER, due_at, now,
-                      lambda t=ticket_id: notify("decision_due", t, members, now=now))
-    return done
+        if due_on <= limits.get(branch_id, limits[None]) and \
+                (ticket_id, due_at) not in done_before:
+            due.append((ticket_id, due_at))
+    members = committee_member_ids() if due else []
+    return _in_groups(due[:batch], DECISION_REMINDER, now,
+                      lambda ticket_id, _due: notify("decision_due", ticket_id, members,
+                                                     now=now))
 
 
 def _done(action: str, ticket_ids: list[int]) -> set[tuple[int, datetime]]:
