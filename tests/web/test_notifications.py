@@ -14,6 +14,7 @@ from helpdesk.notifications.models import Notification, NotificationPreference
 from helpdesk.notifications.services import notify
 from helpdesk.notifications.tick import tick
 from helpdesk.plugin_api import InboundMessage
+from helpdesk.services_catalog.models import Service
 from helpdesk.tickets import services
 from helpdesk.tickets.intake import receive
 from helpdesk.tickets.outbox_models import OutboxMessage
@@ -283,3 +284,27 @@ def test_preferences_are_saved_per_kind_and_shown_back(crew):
         select(NotificationPreference).where(NotificationPreference.user_id == crew.agent.id))}
     assert rows["assigned"] == (True, False) and rows["escalated"] == (False, True)
     assert rows["referred"] == (False, False)
+
+
+# -- the service's days of silence (the tick closes after them) -----------------------------
+
+def test_an_admin_sets_the_days_of_silence_and_a_bad_number_is_refused_at_the_field(
+        client, make_user, login):
+    from tests.web.test_services_admin import NEW_SERVICE
+
+    login(make_user("admin"))
+    for bad in ("0", "91", "ثلاثة", "2.5"):
+        response = client.post("/admin/services/new",
+                               data={**NEW_SERVICE, "close_after_silent_days": bad})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert 'data-testid="error-close_after_silent_days"' in html
+        assert f'value="{bad}"' in html  # what was typed stays
+        assert "أدخل عدد أيام عمل من 1 إلى 90" in html
+    response = client.post("/admin/services/new",
+                           data={**NEW_SERVICE, "close_after_silent_days": "10"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Service)).close_after_silent_days == 10
+    service = db.session.scalar(select(Service))
+    page = client.get(f"/admin/services/{service.key}/edit").get_data(as_text=True)
+    assert 'name="close_after_silent_days"' in page and 'value="10"' in page
