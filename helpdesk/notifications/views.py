@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from helpdesk.accounts.permissions import permission_required
+from helpdesk.accounts.permissions import can, permission_required
 from helpdesk.notifications import queries
 from helpdesk.notifications.blueprint import bp
 from helpdesk.notifications.models import KINDS
@@ -39,10 +39,16 @@ def _before() -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
+# htmx stops polling an element whose request answers 286.
+STOP_POLLING = 286
+
+
 @bp.get("/count")
-@permission_required("tickets.view")
 def count() -> ResponseReturnValue:
-    """The bell's badge: one bounded count over the unread index."""
+    """The bell's badge: one bounded count over the unread index. A session that ended
+    answers 286, which stops the polling instead of swapping the login page into the bar."""
+    if not can(current_user, "tickets.view"):
+        return "", STOP_POLLING
     return render("notifications/_count.html", unread=queries.unread_count(current_user),
                   bound=queries.UNREAD_BOUND, poll_seconds=poll_seconds())
 

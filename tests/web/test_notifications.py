@@ -197,6 +197,11 @@ def test_the_bell_count_is_a_small_fragment_that_polls(crew, htmx):
     assert "<html" not in html
 
 
+def test_a_signed_out_bell_stops_polling_instead_of_showing_the_login_page(client, htmx):
+    response = htmx.get("/notifications/count")
+    assert response.status_code == 286 and response.get_data(as_text=True) == ""
+
+
 def test_the_poll_interval_is_configurable(make_app, make_user):
     app = make_app(NOTIFICATIONS_POLL_SECONDS=1)
     with app.app_context():
