@@ -91,7 +91,13 @@ def test_the_assignee_sees_the_bell_count_and_the_item_without_reloading(
     expect(count).to_have_attribute("data-unread", "0", timeout=POLL_SECONDS * 5000)
     assert_not_reloaded(agent)
 
-    agent.get_by_test_id("notification-item").locator("a").first.click()
+    agent.goto(f"{live_server.url}/notifications")
+    expect(agent.get_by_test_id("notification-list").get_by_test_id("notification-item")) \
+        .to_have_count(1)
+    shoot(agent, f"notifications-page-{viewport['width']}")
+    if viewport is PHONE:
+        assert_no_horizontal_scroll(agent)
+    agent.get_by_test_id("notification-list").locator("a").first.click()
     agent.wait_for_url(re.compile(rf"/tickets/{number}$"))
 
 
