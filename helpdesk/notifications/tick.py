@@ -25,7 +25,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.accounts.models import Branch, Team, User
@@ -276,7 +276,12 @@ def waiting_tickets(now: datetime, min_days: int) -> list[Waiting]:
                Service.close_after_silent_days)
         .join(Event, Event.id == started)
         .outerjoin(Service, Service.id == Ticket.service_id)
-        .where(Ticket.status == WAITING, Event.created_at <= now - timedelta(days=min_days))
+        .where(Ticket.status == WAITING, Event.created_at <= now - timedelta(days=min_days),
+               # Reminded of this wait already, and no closing for silence: nothing to do.
+               or_(Service.close_after_silent_days.is_not(None),
+                   ~exists().where(TicketAction.ticket_id == Ticket.id,
+                                   TicketAction.action == MISSING_REMINDER,
+                                   TicketAction.due_at == Event.created_at)))
         .order_by(Ticket.id)).all()
     heard: dict[int, datetime] = {}
     ids = [row[0] for row in rows]
