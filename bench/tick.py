@@ -34,6 +34,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, literal, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bench.run import (
     RESULTS,
@@ -140,8 +142,10 @@ def write_history(now: datetime) -> dict[str, int]:
                     "due_at": wait.since, "done_at": now})
         if wait.close_after and wait.since < now - timedelta(days=3 * SILENCE_DAYS):
             silent.append(wait.ticket_id)
-    for start in range(0, len(old), 5000):
-        db.session.execute(TicketAction.__table__.insert(), old[start:start + 5000])
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for start in range(0, len(old), 5000):  # a reused database has some already
+        db.session.execute(insert(TicketAction).on_conflict_do_nothing(
+            index_elements=["ticket_id", "action", "due_at"]), old[start:start + 5000])
     written[MISSING_REMINDER] = len(old)
     for start in range(0, len(silent), 900):
         db.session.execute(update(Ticket).where(Ticket.id.in_(silent[start:start + 900]),
