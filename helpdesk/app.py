@@ -104,6 +104,7 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_events(app: Flask) -> None:
     """Every reaction to what the unit of work records, in the order it runs."""
+    from helpdesk.notifications import handlers as notifications
     from helpdesk.routing import services as routing
     from helpdesk.satisfaction import services as satisfaction
     from helpdesk.search import index
@@ -132,6 +133,11 @@ def configure_events(app: Flask) -> None:
         (events.TicketOpened, routing.route_opened, Phase.BEFORE_COMMIT),
         (events.TicketChanged, routing.route_changed, Phase.BEFORE_COMMIT),
         (events.TimelineEvent, webhooks.write_deliveries_for, Phase.BEFORE_COMMIT),
+        (events.TicketAssigned, notifications.assigned, Phase.BEFORE_COMMIT),
+        (events.TicketReferred, notifications.referred, Phase.BEFORE_COMMIT),
+        (events.MessageAdded, notifications.reply_received, Phase.BEFORE_COMMIT),
+        (events.TicketTransitioned, notifications.put_on_agenda, Phase.BEFORE_COMMIT),
+        (events.TimelineEvent, notifications.breached, Phase.BEFORE_COMMIT),
         # After the commit, each one isolated:
         (events.TicketOpened, plugin_hooks.ticket_created, Phase.AFTER_COMMIT),
         (events.TicketTransitioned, plugin_hooks.ticket_transitioned, Phase.AFTER_COMMIT),
@@ -191,6 +197,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.committee.blueprint import bp as committee_bp
     from helpdesk.contacts import views as _contacts_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.contacts.blueprint import bp as contacts_bp
+    from helpdesk.notifications import views as _notifications_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.notifications.blueprint import bp as notifications_bp
     from helpdesk.outbox import views as _outbox_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.outbox.blueprint import bp as dev_inbox_bp
     from helpdesk.portal import attachment_views as _portal_downloads  # noqa: F401
@@ -238,6 +246,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(routing_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(notifications_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

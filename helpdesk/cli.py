@@ -14,6 +14,7 @@ from helpdesk.channels.registry import plugin_registry
 from helpdesk.channels.services import channel_statuses
 from helpdesk.devdata.demo import demo_command
 from helpdesk.devdata.seed import seed_command
+from helpdesk.notifications.tick import tick
 from helpdesk.validation import ValidationError
 from helpdesk.worker import create_consumer
 
@@ -65,6 +66,14 @@ def worker_command(workers: int, periodic: bool) -> None:
     click.echo(f"sila worker: {workers} thread(s), {storage} queue "
                f"{app.config['HUEY_NAME']!r}; Ctrl-C stops it")
     consumer.run()
+
+
+@helpdesk_cli.command("tick")
+def tick_command() -> None:
+    """Run one pass of the periodic job (breaches, warnings, escalations, reminders, closing
+    after silence); for cron and tests. Each action happens once however often it runs."""
+    report = tick()
+    click.echo(" ".join(f"{name}={count}" for name, count in report.as_dict().items()))
 
 
 @helpdesk_cli.command("create-token")

@@ -63,6 +63,7 @@ MODULE_LAYERS: dict[str, str] = {
     "satisfaction": "ticket_domains",
     "routing": "ticket_domains",
     "reports": "ticket_domains",
+    "notifications": "ticket_domains",
     # delivery: the web, the portal, the API, the worker and the command line
     "web": "delivery",
     "portal": "delivery",

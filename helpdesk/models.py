@@ -14,6 +14,12 @@ from helpdesk.committee.models import (
     committee_sitting_members,
 )
 from helpdesk.contacts.models import Contact
+from helpdesk.notifications.models import (
+    Notification,
+    NotificationEmail,
+    NotificationPreference,
+    TicketAction,
+)
 from helpdesk.routing.models import RoutingRule, TeamTurn
 from helpdesk.satisfaction.models import FollowUp, KioskPass, ReviewMark, Survey
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
@@ -39,7 +45,6 @@ from helpdesk.volunteers.models import (
 from helpdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
-    "FollowUp", "KioskPass", "ReviewMark", "Survey",
     "ApiToken", "ApplicationDraft", "DraftDocument",
     "Association", "Attachment", "AuditEntry", "Branch", "ChannelConfig", "Contact", "Event",
     "ExternalRef", "OutboxMessage", "Rating", "Service", "Team", "Ticket", "TicketSequence", "User",
@@ -50,5 +55,6 @@ __all__ = [
     "VolunteerAssignment", "VolunteerHours", "VolunteerNeed", "VolunteerProfile",
     "WebhookDelivery", "WebhookSubscription",
     "BranchHours", "CalendarSettings", "Closure", "Holiday", "HolidayYear",
-    "WebhookDelivery", "WebhookSubscription", "RoutingRule", "TeamTurn",
+    "RoutingRule", "TeamTurn", "FollowUp", "KioskPass", "ReviewMark", "Survey",
+    "Notification", "NotificationEmail", "NotificationPreference", "TicketAction",
 ]

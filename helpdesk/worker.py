@@ -24,8 +24,8 @@ from redis import ConnectionPool
 
 from helpdesk.applications.services import purge_expired_drafts
 from helpdesk.db_types import utcnow
+from helpdesk.notifications.tick import tick
 from helpdesk.outbox.delivery import deliver, due_message_ids
-from helpdesk.sla.breaches import record_sla_breaches
 from helpdesk.tickets.events import MessageQueued, WebhookDeliveriesQueued
 from helpdesk.webhooks.tasks import register_webhook_tasks
 
@@ -41,7 +41,7 @@ class WorkerTasks:
     huey: Huey
     deliver: TaskWrapper          # deliver(message_id): one outbox message
     sweep_outbox: TaskWrapper     # periodic: queue every due or stale outbox message
-    check_sla: TaskWrapper        # periodic: record resolution times that have passed
+    tick: TaskWrapper             # periodic: breaches, warnings, escalations, reminders
     # deliver_webhooks(subscription_id): one subscriber's queue, in order; and its sweep
     deliver_webhooks: TaskWrapper | None = None
     sweep_webhooks: TaskWrapper | None = None
@@ -85,15 +85,17 @@ def _register_tasks(huey: Huey, app: Flask) -> WorkerTasks:
         if ids:
             log.info("outbox sweep queued %d message(s)", len(ids))
 
-    @huey.periodic_task(crontab(minute="*"), name="sla_check")
-    # Several consumers (Redis): one check at a time. SQLite keys cannot expire, so a lock
-    # left by a killed worker is cleared when a consumer starts (flush_locks).
-    @huey.lock_task("sla_check")
-    def sla_task() -> None:
+    @huey.periodic_task(crontab(minute="*"), name="tick")
+    # Several consumers (Redis): one pass at a time (each action is once anyway: its unique
+    # row). SQLite keys cannot expire, so a lock left by a killed worker is cleared when a
+    # consumer starts (flush_locks).
+    @huey.lock_task("tick")
+    def tick_task() -> None:
         with app.app_context():
-            marked = record_sla_breaches()
-        if marked:
-            log.info("SLA: %d ticket(s) passed their resolution time", len(marked))
+            report = tick()
+        done = report.as_dict()
+        if any(done.values()):
+            log.info("tick: %s", ", ".join(f"{name} {count}" for name, count in done.items()))
 
     @huey.periodic_task(crontab(minute="17", hour="*/6"), name="application_drafts_purge")
     def drafts_task() -> None:
@@ -105,7 +107,7 @@ def _register_tasks(huey: Huey, app: Flask) -> WorkerTasks:
 
     deliver_webhooks, sweep_webhooks = register_webhook_tasks(huey, app)
     return WorkerTasks(huey=huey, deliver=deliver_task, sweep_outbox=sweep_task,
-                       check_sla=sla_task, deliver_webhooks=deliver_webhooks,
+                       tick=tick_task, deliver_webhooks=deliver_webhooks,
                        sweep_webhooks=sweep_webhooks)
 
 

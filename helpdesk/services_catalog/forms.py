@@ -17,7 +17,7 @@ from helpdesk.services_catalog.schema import DEFAULT_DOCUMENT_TYPES, FieldDef
 
 SECTIONS = ("fields", "documents", "rules")
 TOP_INPUTS = ("key", "name_ar", "name_en", "description_ar", "description_en", "team_id",
-              "decision_window_days")
+              "decision_window_days", "close_after_silent_days")
 TOP_FLAGS = ("needs_committee", "active")
 # The text inputs of each section's row (whether a row is blank is judged on these).
 ROW_INPUTS = {

@@ -27,6 +27,9 @@ class Service(db.Model):
     decision_window_days: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_DECISION_WINDOW_DAYS
     )
+    # Close a request that waits for the person after this many working days without a
+    # word from them (None: never close it for silence).
+    close_after_silent_days: Mapped[int | None] = mapped_column(Integer)
     needs_committee: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Declarative definitions edited by an admin: required fields, documents, eligibility rules.

@@ -34,8 +34,11 @@ LONGEST_NAME = 160
 LONGEST_DESCRIPTION = 4000
 MAX_DECISION_WINDOW_DAYS = 90
 
+MAX_SILENT_DAYS = 90
+
 SERVICE_COLUMNS = ("key", "name_ar", "name_en", "description_ar", "description_en", "team_id",
-                   "decision_window_days", "needs_committee", "active")
+                   "decision_window_days", "close_after_silent_days", "needs_committee",
+                   "active")
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -138,6 +141,16 @@ def _parse_service(values: Mapping[str, Any], *, creating: bool
                                            n=MAX_DECISION_WINDOW_DAYS)
     else:
         clean["decision_window_days"] = int(window)
+    silent_raw = values.get("close_after_silent_days")
+    clean["close_after_silent_days"] = None
+    if silent_raw not in (None, ""):
+        silent = read_number(silent_raw)
+        if silent is None or silent != int(silent) or not 1 <= silent <= MAX_SILENT_DAYS:
+            errors["close_after_silent_days"] = _(
+                "Enter a number of working days from 1 to %(n)d, or leave it empty.",
+                n=MAX_SILENT_DAYS)
+        else:
+            clean["close_after_silent_days"] = int(silent)
     # Absent means the model's default (both true); the editor always sends both flags.
     clean["needs_committee"] = bool(read_flag(values.get("needs_committee", True)))
     clean["active"] = bool(read_flag(values.get("active", True)))

@@ -59,3 +59,21 @@ def queue_message(*, ticket: Ticket, purpose: str, body: str, subject: str | Non
     db.session.flush()  # its id, for the worker once the caller commits
     record(MessageQueued(message_id=message.id, ticket_id=ticket.id))
     return message
+
+
+def queue_staff_email(*, to_email: str, subject: str, body: str,
+                      locale: str = "ar") -> OutboxMessage:
+    """Add an e-mail to a staff member (a notification); the caller's commit makes it real.
+
+    Not a ticket's message: it carries no ticket, so it stays off the ticket's outbox panel,
+    its timeline and the portal."""
+    message = OutboxMessage(
+        idempotency_key=uuid.uuid4().hex, ticket_id=None, event_id=None,
+        purpose="staff_notification", transport="email", channel_key=None,
+        to_phone=None, to_email=to_email, subject=subject, body=body, locale=locale,
+        status="pending", next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    record(MessageQueued(message_id=message.id, ticket_id=None))
+    return message

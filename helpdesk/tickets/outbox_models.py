@@ -13,7 +13,7 @@ from helpdesk.extensions import db
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "dead")
 # Why the message is sent; the catalogue of templates and of what the portal shows.
 OUTBOX_PURPOSES = ("reply", "status_update", "missing_information", "decision", "closing",
-                   "rating_invitation", "receipt")
+                   "rating_invitation", "receipt", "staff_notification")
 # How it leaves: through the ticket's own channel, or the core's SMS / email senders.
 TRANSPORTS = ("channel", "sms", "email")
 

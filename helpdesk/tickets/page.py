@@ -54,6 +54,7 @@ EVENT_LABELS = {
     "tag_removed": _l("Tag removed"),
     "delivery_failed": _l("Delivery failed"),
     "sla_breached": _l("Resolution time passed"),
+    "escalated": _l("Escalated to the team lead"),  # helpdesk/notifications
     "contact_merged": _l("Contact merged"),
     "rating": _l("Service rated"),
     "satisfaction_follow_up": _l("Follow-up opened for the team lead"),  # helpdesk/satisfaction
@@ -102,6 +103,7 @@ OUTBOX_PURPOSE_LABELS = {
     "closing": _l("Closing message"),
     "rating_invitation": _l("Rating invitation"),
     "receipt": _l("Receipt"),
+    "staff_notification": _l("Staff notification"),
 }
 TRANSPORT_LABELS = {
     "channel": _l("the ticket's channel"),

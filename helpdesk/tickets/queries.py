@@ -248,7 +248,7 @@ def is_referee(user: Any, referral: Referral) -> bool:
 
 
 # Timeline entries the system adds without changing the ticket (its version stays).
-UNVERSIONED_EVENTS = ("delivery_failed", "sla_breached")
+UNVERSIONED_EVENTS = ("delivery_failed", "sla_breached", "escalated")
 MAX_CHANGES_TOLD = 10
 
 

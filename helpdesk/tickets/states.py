@@ -57,6 +57,9 @@ TRANSITIONS: tuple[Transition, ...] = (
       "tickets.work"),
     T("awaiting_information", "information_received", "in_progress", EVERY_KIND,
       "tickets.work"),
+    # A person who never sends what is missing: closed with "no response" (also by the
+    # periodic job after the service's days of silence, helpdesk/notifications/tick.py).
+    T("awaiting_information", "close", "closed", EVERY_KIND, "tickets.close"),
     # Referral: one open referral at a time; the owner keeps the ticket
     T("new", "refer", "referred", EVERY_KIND, "tickets.refer"),
     T("in_progress", "refer", "referred", EVERY_KIND, "tickets.refer"),

@@ -40,6 +40,7 @@ EXCLUDED = {
                                            "page's translated attributes)",
     "channel_branch_visits.service_worker": "the service worker's script",
     "channel_branch_visits.lookup": "a JSON answer for the visit form's script",
+    "notifications.open_one": "marks a notification read and redirects to its ticket's page",
 }
 # The JSON API answers in the client's language (tests/web/test_api.py): not a page.
 EXCLUDED_PREFIXES = ("api.",)

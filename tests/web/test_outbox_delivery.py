@@ -421,7 +421,7 @@ def test_the_sweep_finds_due_messages_and_stale_claims_only(app, make_ticket):
     assert due_message_ids(now) == [ids["due"], ids["retry_due"], ids["stale_claim"]]
 
 
-def test_the_sla_check_marks_an_overdue_open_ticket_once(app, make_ticket):
+def test_the_periodic_tick_marks_an_overdue_open_ticket_once(app, make_ticket):
     overdue, closed, on_time = (make_ticket(channel_key="interview") for _ in range(3))
     overdue.resolution_due_at = utcnow() - timedelta(hours=2)
     closed.resolution_due_at = utcnow() - timedelta(hours=2)
@@ -435,7 +435,7 @@ def test_the_sla_check_marks_an_overdue_open_ticket_once(app, make_ticket):
             Event.ticket_id == ticket_id, Event.type == "sla_breached")))
 
     with running_worker(app) as tasks:
-        tasks.check_sla()
+        tasks.tick()
         wait_for(lambda: breaches(overdue_id), "the overdue ticket to be marked")
 
     assert record_sla_breaches() == []  # already marked: not twice

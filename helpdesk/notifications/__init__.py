@@ -1,0 +1,1 @@
+"""Telling staff what needs them: notifications, their preferences, and the periodic tick."""
