@@ -15,6 +15,7 @@ from helpdesk.committee.models import (
 from helpdesk.contacts.models import Contact
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.services_catalog.models import Service
+from helpdesk.sla.models import SlaTarget
 from helpdesk.tickets.models import (
     Attachment,
     Event,
@@ -44,5 +45,5 @@ __all__ = [
     "ContactSearchDocument", "TicketSearchDocument",
     "Case", "CaseStudy", "ChecklistItem", "Declaration",
     "VolunteerAssignment", "VolunteerHours", "VolunteerNeed", "VolunteerProfile",
-    "WebhookDelivery", "WebhookSubscription",
+    "WebhookDelivery", "WebhookSubscription", "SlaTarget",
 ]
