@@ -12,6 +12,7 @@ from hijridate import Hijri
 from helpdesk.calendar.saudi import saudi_public_holidays
 from helpdesk.clock import simulated_time
 from helpdesk.extensions import db
+from helpdesk.i18n.dates import RIYADH
 from helpdesk.services_catalog.models import Service
 from helpdesk.sla.clocks import at_risk_threshold_seconds
 from helpdesk.sla.status import sla_status, ticket_clocks, working_time_words
@@ -25,7 +26,6 @@ from helpdesk.sla.targets import (
 from helpdesk.tickets import services
 from helpdesk.tickets.models import Ticket
 from helpdesk.validation import ValidationError
-from helpdesk.i18n.dates import RIYADH
 
 
 def riyadh(*args: int) -> datetime:
