@@ -27,7 +27,7 @@ from helpdesk.calendar.services import calendar_for
 from helpdesk.calendar.working import WorkingCalendar
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
-from helpdesk.sla.targets import targets_for
+from helpdesk.sla.targets import Targets, targets_for
 from helpdesk.tickets.events import MessageAdded, TicketChanged, TicketTransitioned
 from helpdesk.tickets.models import Event, Ticket
 from helpdesk.tickets.states import SLA_PAUSED_STATUSES, TERMINAL_STATUSES
@@ -54,33 +54,35 @@ def target_seconds(days: float, calendar: WorkingCalendar) -> float:
     return days * calendar.day_seconds
 
 
-def resolution_times(ticket: Ticket, calendar: WorkingCalendar,
-                     days: float) -> tuple[datetime, datetime]:
-    """(due, at risk) of a running resolution clock: the target plus every pause so far,
-    counted in working time from the opening."""
-    target = target_seconds(days, calendar)
-    spent_waiting = ticket.sla_paused_seconds or 0
-    due = calendar.add_working_seconds(ticket.created_at, target + spent_waiting)
-    at_risk = calendar.add_working_seconds(
-        ticket.created_at, target + spent_waiting - at_risk_threshold_seconds(target))
-    return due, at_risk
-
-
-def due_times(ticket: Ticket, calendar: WorkingCalendar | None = None) -> dict[str, object]:
-    """The clock columns a ticket should carry now (its targets, status and pauses)."""
-    calendar = calendar or calendar_for(ticket.branch_id)
-    targets = targets_for(ticket.kind, ticket.service_id)
-    values: dict[str, object] = {
-        "first_response_due_at": calendar.add_working_seconds(
-            ticket.created_at, target_seconds(targets.first_response_days, calendar)),
-    }
-    if ticket.sla_paused_at is not None or ticket.status in SLA_PAUSED_STATUSES:
+def clock_columns(created_at: datetime, status: str, targets: Targets,
+                  calendar: WorkingCalendar, *, paused_seconds: int = 0,
+                  paused: bool = False) -> dict[str, datetime | None]:
+    """The due-time columns of a ticket opened at ``created_at`` (pure: the handlers and
+    the bulk seed share it). The resolution counts the target plus every working second
+    spent waiting so far; while waiting it has no due time."""
+    first = target_seconds(targets.first_response_days, calendar)
+    values: dict[str, datetime | None] = {
+        "first_response_due_at": calendar.add_working_seconds(created_at, first)}
+    if paused or status in SLA_PAUSED_STATUSES:
         values.update(resolution_due_at=None, at_risk_at=None)
-    else:
-        due, at_risk = resolution_times(ticket, calendar, targets.resolution_days)
-        stopped = ticket.status in CLOCK_MET | TERMINAL_STATUSES
-        values.update(resolution_due_at=due, at_risk_at=None if stopped else at_risk)
+        return values
+    target = target_seconds(targets.resolution_days, calendar)
+    due = calendar.add_working_seconds(created_at, target + paused_seconds)
+    at_risk = calendar.add_working_seconds(
+        created_at, target + paused_seconds - at_risk_threshold_seconds(target))
+    stopped = status in CLOCK_MET | TERMINAL_STATUSES
+    values.update(resolution_due_at=due, at_risk_at=None if stopped else at_risk)
     return values
+
+
+def due_times(ticket: Ticket, calendar: WorkingCalendar | None = None
+              ) -> dict[str, datetime | None]:
+    """The clock columns a ticket should carry now (its targets, status and pauses)."""
+    return clock_columns(ticket.created_at, ticket.status,
+                         targets_for(ticket.kind, ticket.service_id),
+                         calendar or calendar_for(ticket.branch_id),
+                         paused_seconds=ticket.sla_paused_seconds or 0,
+                         paused=ticket.sla_paused_at is not None)
 
 
 def write_clock(ticket: Ticket, **values: object) -> None:
@@ -121,11 +123,15 @@ def follow_status(event: TicketTransitioned) -> None:
             write_clock(ticket, sla_paused_at=now, resolution_due_at=None, at_risk_at=None)
         return
     calendar = calendar_for(ticket.branch_id)
-    if ticket.sla_paused_at is not None:
+    if ticket.sla_paused_at is not None:  # the wait is over: resume in working time
         waited = calendar.working_seconds_between(ticket.sla_paused_at, now)
         write_clock(ticket, sla_paused_at=None,
                     sla_paused_seconds=(ticket.sla_paused_seconds or 0) + waited)
-    write_clock(ticket, **due_times(ticket, calendar))
+        write_clock(ticket, **due_times(ticket, calendar))
+    elif event.to_status in CLOCK_MET | TERMINAL_STATUSES:  # resolved, delivered, closed
+        write_clock(ticket, at_risk_at=None)
+    elif event.from_status in CLOCK_MET | TERMINAL_STATUSES:  # reopened: it runs again
+        write_clock(ticket, **due_times(ticket, calendar))
 
 
 def record_first_response(event: MessageAdded) -> None:
