@@ -24,9 +24,9 @@ STATES = {
     "breached": _l("Breached"),
 }
 CLOCKS = {
-    "first_response": _l("First response"),
-    "resolution": _l("Resolution"),
-    "decision": _l("Committee decision"),
+    "first_response": _l("First response time"),
+    "resolution": _l("Resolution time"),
+    "decision": _l("Committee decision time"),
 }
 
 
@@ -52,6 +52,9 @@ class ClockStatus:
     @property
     def time_left(self) -> str:
         """'3 working days and 2 hours left' or 'Late by 5 hours'."""
+        if self.state == "breached" and self.seconds_left > -60:
+            # Due outside working hours, or just now: no working time has passed since.
+            return _("Past its due time")
         words = working_time_words(abs(self.seconds_left), self.calendar.day_seconds)
         if self.seconds_left < 0:
             return _("Late by %(time)s", time=words)
