@@ -227,3 +227,14 @@ def test_the_at_risk_threshold_is_a_quarter_and_never_under_two_hours():
 def test_time_left_reads_in_arabic_with_its_plural(app, seconds, words):
     with app.test_request_context(headers={"Accept-Language": "ar"}):
         assert working_time_words(seconds, 8 * 3600) == words
+
+
+def test_a_resolved_ticket_has_no_running_clock_nor_risk(agent, make_ticket):
+    with simulated_time(SUNDAY_MORNING):
+        ticket = make_ticket(kind="inquiry")
+        ticket = services.start(ticket, actor=agent, expected_version=None)
+        ticket = services.resolve(ticket, actor=agent, expected_version=None)
+    ticket = fresh(ticket)
+    assert ticket.at_risk_at is None
+    assert ticket.resolution_due_at is not None  # kept: it was met or not
+    assert ticket_clocks(ticket, SUNDAY_MORNING + timedelta(days=30)) == []
