@@ -109,6 +109,7 @@ def configure_events(app: Flask) -> None:
     from helpdesk.satisfaction import services as satisfaction
     from helpdesk.search import index
     from helpdesk.session import UNIT_OF_WORK
+    from helpdesk.sla import clocks as sla
     from helpdesk.tickets import events, plugin_hooks
     from helpdesk.tickets.unit_of_work import EventHandlers, Phase
     from helpdesk.volunteers import sync as volunteers
@@ -117,7 +118,11 @@ def configure_events(app: Flask) -> None:
 
     handlers = EventHandlers()
     for event_type, handler, phase in (
-        # Inside the transaction, as each flush is written:
+        # Inside the transaction, as each flush is written (the clocks first: the rest
+        # read the due times they set):
+        (events.TicketChanged, sla.set_due_times, Phase.FLUSH),
+        (events.TicketTransitioned, sla.follow_status, Phase.FLUSH),
+        (events.MessageAdded, sla.record_first_response, Phase.FLUSH),
         (events.TicketChanged, index.index_ticket, Phase.FLUSH),
         (events.ContactChanged, index.index_contact, Phase.FLUSH),
         (events.TimelineEvent, index.index_timeline_entry, Phase.FLUSH),
@@ -214,6 +219,8 @@ def configure_blueprints(app: Flask) -> None:
     from helpdesk.search.blueprint import bp as search_bp
     from helpdesk.services_catalog import views as _services_catalog_views  # noqa: F401  (routes join the blueprint)
     from helpdesk.services_catalog.blueprint import bp as services_bp
+    from helpdesk.sla import views as _sla_views  # noqa: F401  (routes join the blueprint)
+    from helpdesk.sla.blueprint import bp as sla_bp
     from helpdesk.tickets import action_views as _actions  # noqa: F401
     from helpdesk.tickets import attachment_views as _attachments  # noqa: F401
     from helpdesk.tickets import export_views as _export  # noqa: F401
@@ -247,6 +254,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(routing_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(sla_bp)
     for blueprint in app.extensions["helpdesk_plugins"].blueprints:
         key = blueprint.name.removeprefix("channel_")
         app.register_blueprint(blueprint, url_prefix=f"/channels/{key}")

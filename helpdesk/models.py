@@ -24,6 +24,7 @@ from helpdesk.routing.models import RoutingRule, TeamTurn
 from helpdesk.satisfaction.models import FollowUp, KioskPass, ReviewMark, Survey
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
 from helpdesk.services_catalog.models import Service
+from helpdesk.sla.models import SlaTarget
 from helpdesk.tickets.models import (
     Attachment,
     Event,
@@ -57,4 +58,5 @@ __all__ = [
     "BranchHours", "CalendarSettings", "Closure", "Holiday", "HolidayYear",
     "RoutingRule", "TeamTurn", "FollowUp", "KioskPass", "ReviewMark", "Survey",
     "Notification", "NotificationEmail", "NotificationPreference", "TicketAction",
+    "SlaTarget",
 ]

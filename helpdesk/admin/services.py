@@ -14,6 +14,7 @@ from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_saudi_pho
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.dates import to_riyadh
+from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
 from helpdesk.uploads import CheckedUpload, UploadRejected, check_upload, store_checked
 from helpdesk.validation import ValidationError
 
@@ -47,7 +48,7 @@ def _parse_profile(values: dict[str, str]) -> dict[str, Any]:
         errors["name_ar"] = _("Enter the association's Arabic name.")
     window = clean["committee_window_days"]
     try:
-        clean["committee_window_days"] = int(window) if window else 14
+        clean["committee_window_days"] = int(window) if window else DEFAULT_DECISION_WINDOW_DAYS
         if not 1 <= clean["committee_window_days"] <= MAX_COMMITTEE_WINDOW_DAYS:
             raise ValueError
     except ValueError:

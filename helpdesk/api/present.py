@@ -11,6 +11,7 @@ from helpdesk.contacts.identifiers import mask_national_id
 from helpdesk.contacts.models import Contact
 from helpdesk.portal.services import attachments_by_event, public_timeline
 from helpdesk.portal.texts import STATUS_TEXTS
+from helpdesk.sla.status import sla_status
 from helpdesk.tickets.models import Event, Ticket
 
 
@@ -19,6 +20,7 @@ def _time(value: datetime | None) -> str | None:
 
 
 def ticket_summary(ticket: Ticket) -> dict[str, Any]:
+    clock = sla_status(ticket)
     return {
         "number": ticket.number,
         "status": ticket.status,
@@ -33,6 +35,13 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
         "version": ticket.version,
         "created_at": _time(ticket.created_at),
         "updated_at": _time(ticket.updated_at),
+        "first_response_due_at": _time(ticket.first_response_due_at),
+        "first_responded_at": _time(ticket.first_responded_at),
+        "resolution_due_at": _time(ticket.resolution_due_at),
+        "decision_due_on": ticket.decision_due_on.isoformat()
+        if ticket.decision_due_on else None,
+        "sla_state": clock.state if clock else None,
+        "sla_seconds_left": clock.seconds_left if clock else None,
     }
 
 

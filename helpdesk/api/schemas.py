@@ -63,6 +63,20 @@ _TICKET_FIELDS = {
     "version": Integer(description="Send it back with an action (optimistic lock)."),
     "created_at": DATETIME,
     "updated_at": DATETIME,
+    "first_response_due_at": String(format="date-time", nullable=True,
+                                    description="When the first answer is due."),
+    "first_responded_at": String(format="date-time", nullable=True,
+                                 description="When the first public answer went out."),
+    "resolution_due_at": String(format="date-time", nullable=True,
+                                description="None while the clock is paused (waiting on "
+                                            "the person or the committee)."),
+    "decision_due_on": String(format="date", nullable=True,
+                              description="The committee's decision date, once sent to it."),
+    "sla_state": String(enum=("on_track", "at_risk", "breached"), nullable=True,
+                        description="The resolution's clock (the committee's while the "
+                                    "ticket is with it); none when no clock runs."),
+    "sla_seconds_left": Integer(nullable=True,
+                                description="Working seconds left; negative when late."),
 }
 
 TICKET_SUMMARY = Object(name="TicketSummary", properties=_TICKET_FIELDS,

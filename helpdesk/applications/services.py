@@ -549,10 +549,10 @@ def _receipt(ticket: Ticket, service: Service) -> Callable[[], str]:
             else service.name_ar
         return ngettext(
             "We received your support request %(number)s (%(service)s). The committee "
-            "decides within %(num)d day of receiving the complete request. Follow it here: "
-            "%(link)s",
+            "decides within %(num)d working day of receiving the complete request. "
+            "Follow it here: %(link)s",
             "We received your support request %(number)s (%(service)s). The committee "
-            "decides within %(num)d days of receiving the complete request. Follow it here: "
-            "%(link)s",
+            "decides within %(num)d working days of receiving the complete request. "
+            "Follow it here: %(link)s",
             days, number=ticket.number, service=name, link=link)
     return render

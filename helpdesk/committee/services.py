@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -29,7 +29,7 @@ from helpdesk.tickets.services import (
     TicketTransaction,
     both_dates,
     clean_text,
-    committee_window_days,
+    decision_due_on,
     person_locale,
     riyadh_today,
     ticket_transaction,
@@ -129,7 +129,7 @@ def _record(transaction: TicketTransaction, ref: TicketRef, *, actor: Any,
         values = {}
         if decision == "defer":
             values["decision_due_on"] = _as_date(new_due_on) or \
-                today + timedelta(days=committee_window_days(ticket))
+                decision_due_on(ticket, today)
         reason = clean_text(reason)
         event = change.transition(decision, body=reason,
                                   data={"sitting_id": sitting.id if sitting else None},

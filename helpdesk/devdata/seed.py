@@ -41,6 +41,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import NullPool
 
+from helpdesk.calendar.services import calendar_for
+from helpdesk.calendar.working import WorkingCalendar
 from helpdesk.channels.registry import registered_channels
 from helpdesk.contacts.models import Contact
 from helpdesk.database import configure_sqlite
@@ -63,9 +65,13 @@ from helpdesk.search.index import (
     install_search_ddl,
 )
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
+from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
+from helpdesk.sla.clocks import clock_columns
+from helpdesk.sla.targets import targets_for
 from helpdesk.tickets.models import Event, Referral, Ticket, TicketSequence
 from helpdesk.tickets.numbering import format_ticket_number
 from helpdesk.tickets.states import SLA_PAUSED_STATUSES, TERMINAL_STATUSES
+from helpdesk.tickets.vocabulary import KINDS
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +90,6 @@ CHANNEL_WEIGHTS = {"phone": 25, "social": 18, "website": 15, "interview": 12,
 OTHER_CHANNEL_WEIGHT = 3
 CONTACT_KIND_WEIGHTS = {"beneficiary": 75, "supporter": 10, "volunteer": 10, "organisation": 5}
 PRIORITY_WEIGHTS = {"low": 8, "normal": 72, "high": 15, "urgent": 5}
-RESOLUTION_HOURS = {"low": 360, "normal": 240, "high": 120, "urgent": 72}
 # Riyadh office hours carry most of the traffic (UTC hours 0-23); Friday and Saturday are quiet.
 HOUR_WEIGHTS = (1, 1, 1, 1, 2, 8, 12, 14, 14, 13, 12, 10, 8, 6, 5, 5, 5, 6, 6, 5, 4, 3, 2, 1)
 WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.35, 0.5, 1.0)  # Monday … Sunday
@@ -471,6 +476,12 @@ class TicketFactory:
         self.pick_priority = Choice(PRIORITY_WEIGHTS)
         self.pick_status = {key: Choice(mix) for key, mix in STATUS_MIX.items()}
         self.services = {key: (s.id, s.decision_window_days) for key, s in org.services.items()}
+        # The service-level targets and calendars, read once: the due times are computed
+        # as the live handlers compute them (helpdesk/sla/clocks.py).
+        service_ids = [None, *(s.id for s in org.services.values())]
+        self.targets = {(kind, service_id): targets_for(kind, service_id)
+                        for kind in KINDS for service_id in service_ids}
+        self.calendars: dict[int | None, WorkingCalendar] = {}
         self.teams = dict(org.teams)
         self.workers = {key: [u.id for u in org.workers(key)] or [None] for key in org.teams}
         self.anyone = [u.id for u in org.with_permission("tickets.work")] or [None]
@@ -501,7 +512,8 @@ class TicketFactory:
         age_days = (self.now - opened_at).total_seconds() / 86400
         bucket = "recent" if age_days < 14 else "month" if age_days < 60 else "old"
         status = self.pick_status[(group, bucket)](rng)
-        service_id, window = self.services.get(sample.get("service") or "", (None, 14))
+        service_id, window = self.services.get(sample.get("service") or "",
+                                               (None, DEFAULT_DECISION_WINDOW_DAYS))
         team_key = team_key_for(kind)
         workers = self.workers.get(team_key) or self.anyone
         assignee = None if status == "new" else workers[int(rng.random() * len(workers))]
@@ -509,19 +521,25 @@ class TicketFactory:
         priority = sample.get("priority") or self.pick_priority(rng)
         updated_at = opened_at + timedelta(hours=rng.random() * min(age_days * 24, 240))
         closed_at = updated_at if status in TERMINAL_STATUSES else None
+        branch_id = self.contact_branches[index]
+        calendar = self.calendars.get(branch_id)
+        if calendar is None:
+            calendar = self.calendars[branch_id] = calendar_for(branch_id)
         decision_due_on: date | None = None
         if status == "committee":
-            decision_due_on = (opened_at + timedelta(days=window)).date()
-        resolution_due_at = None if status in SLA_PAUSED_STATUSES else \
-            opened_at + timedelta(hours=RESOLUTION_HOURS[priority])
+            decision_due_on = calendar.working_days_after(opened_at.date(), window)
+        paused = status in SLA_PAUSED_STATUSES
+        clocks = clock_columns(opened_at, status, self.targets[(kind, service_id)], calendar,
+                               paused=paused)
         ticket = {
             "id": ticket_id, "number": format_ticket_number(year, sequence), "year": year,
             "sequence": sequence, "channel_key": channel.key, "kind": kind, "status": status,
             "priority": priority, "subject": sample["subject"][:300], "service_id": service_id,
             "contact_id": self.contact_ids[index], "team_id": self.teams.get(team_key),
-            "assignee_id": assignee, "branch_id": self.contact_branches[index],
-            "first_response_due_at": opened_at + timedelta(hours=24),
-            "resolution_due_at": resolution_due_at, "decision_due_on": decision_due_on,
+            "assignee_id": assignee, "branch_id": branch_id,
+            **clocks, "decision_due_on": decision_due_on,
+            "first_responded_at": None if status == "new" else updated_at,
+            "sla_paused_at": updated_at if paused else None, "sla_paused_seconds": 0,
             # one version per change: the assignment and each step of the path
             "version": 1 + (assignee is not None) + len(PATHS[group][status]),
             "channel_data": sample.get("channel_data") or {},

@@ -26,7 +26,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.accounts.models import Branch, Team, User
@@ -40,17 +40,15 @@ from helpdesk.notifications.services import claim, notify
 from helpdesk.satisfaction.services import remind_unanswered_surveys
 from helpdesk.services_catalog.models import Service
 from helpdesk.sla.breaches import CLOCK_STOPPED, record_sla_breaches
+from helpdesk.sla.clocks import COMMITTEE_AT_RISK_DAYS
 from helpdesk.tickets.models import Event, Ticket
 from helpdesk.tickets.queries import TicketAccess, open_ticket_clause
 from helpdesk.tickets.services import TicketChange
 
 log = logging.getLogger(__name__)
 
-# A ticket is at risk when this much working time or less is left before its resolution
-# due time (the lead reconciles it with the SLA domain's definition on merge).
-AT_RISK_WORKING_HOURS = 2
-# The committee is reminded of a request this many working days before its decision date.
-DECISION_REMINDER_WORKING_DAYS = 2
+# The committee is reminded of a request when its decision becomes at risk (helpdesk/sla).
+DECISION_REMINDER_WORKING_DAYS = COMMITTEE_AT_RISK_DAYS
 # The person is reminded of missing items after this many working days of waiting
 # (the config's MISSING_ITEMS_REMINDER_WORKING_DAYS overrides it).
 MISSING_ITEMS_REMINDER_WORKING_DAYS = 3
@@ -153,33 +151,14 @@ def _calendars() -> dict[int | None, WorkingCalendar]:
     return calendars
 
 
-def _per_branch(values: dict[int | None, Any]) -> Any:
-    """A SQL value that is ``values[ticket.branch_id]`` (the association's for others)."""
-    default = values[None]
-    others = {key: value for key, value in values.items()
-              if key is not None and value != default}
-    if not others:
-        return default
-    return case(others, value=Ticket.branch_id, else_=default)
-
-
-def at_risk_horizon(calendar: WorkingCalendar, now: datetime) -> datetime:
-    """The latest due time with no more than AT_RISK_WORKING_HOURS of working time left:
-    a due time in the closed hours right after that point has no more either."""
-    horizon = calendar.add_working_hours(now, AT_RISK_WORKING_HOURS)
-    return calendar.next_working_instant(horizon)
-
-
 # -- warn and escalate ----------------------------------------------------------------------
 
 def warn_at_risk(now: datetime, *, batch: int = BATCH) -> int:
-    horizons = {key: at_risk_horizon(calendar, now)
-                for key, calendar in _calendars().items()}
+    """Warn the assignee once the resolution is at risk: the instant the SLA clocks stored
+    (helpdesk/sla/clocks.py, the same the ticket page and the "at risk" view read)."""
     rows = db.session.execute(
         select(Ticket.id, Ticket.resolution_due_at, Ticket.assignee_id)
-        .where(open_ticket_clause(), Ticket.resolution_due_at > now,
-               Ticket.resolution_due_at <= max(horizons.values()),
-               Ticket.resolution_due_at <= _per_branch(horizons),
+        .where(open_ticket_clause(), Ticket.at_risk_at <= now, Ticket.resolution_due_at > now,
                Ticket.status.in_(RUNNING), Ticket.assignee_id.is_not(None),
                _not_done(WARN, Ticket.resolution_due_at))
         .order_by(Ticket.resolution_due_at, Ticket.id).limit(batch)).all()

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from helpdesk.services_catalog.models import DEFAULT_DECISION_WINDOW_DAYS
 from helpdesk.services_catalog.schema import DEFAULT_DOCUMENT_TYPES, FieldDef
 
 SECTIONS = ("fields", "documents", "rules")
@@ -70,7 +71,8 @@ class EditorForm:
 
 def new_form() -> EditorForm:
     values: dict[str, Any] = {name: "" for name in TOP_INPUTS}
-    values.update(decision_window_days="14", needs_committee=True, active=True)
+    values.update(decision_window_days=str(DEFAULT_DECISION_WINDOW_DAYS), needs_committee=True,
+                  active=True)
     return EditorForm(values, {section: [] for section in SECTIONS})
 
 

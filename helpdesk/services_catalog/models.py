@@ -11,7 +11,7 @@ from helpdesk.accounts.models import Team
 from helpdesk.db_types import PortableJSON
 from helpdesk.extensions import db
 
-DEFAULT_DECISION_WINDOW_DAYS = 14
+DEFAULT_DECISION_WINDOW_DAYS = 10  # working days after the request is complete
 
 
 class Service(db.Model):

@@ -8,13 +8,14 @@ from sqlalchemy import exists, select
 
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
+from helpdesk.sla.clocks import CLOCK_MET
 from helpdesk.tickets.models import Event, Ticket
 from helpdesk.tickets.states import OPEN_STATUSES, SLA_PAUSED_STATUSES
 
 # Statuses in which the resolution clock is not running: the person got an answer or the
-# service, or the ticket waits on the person or the committee (the lifecycle clears the due
+# service, or the ticket waits on the person or the committee (the clocks clear the due
 # time then; listed too so that a stale value cannot count).
-CLOCK_STOPPED = frozenset({"service_delivered", "resolved"}) | SLA_PAUSED_STATUSES
+CLOCK_STOPPED = CLOCK_MET | SLA_PAUSED_STATUSES
 BREACH_EVENT = "sla_breached"
 
 

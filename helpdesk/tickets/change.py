@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.accounts.models import User
 from helpdesk.accounts.permissions import can
 from helpdesk.admin.services import get_association
+from helpdesk.calendar.services import calendar_for
 from helpdesk.config import SUPPORTED_LOCALES
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
@@ -39,7 +39,6 @@ from helpdesk.tickets.queries import (
     ticket_access,
 )
 from helpdesk.tickets.states import (
-    SLA_PAUSED_STATUSES,
     TERMINAL_STATUSES,
     Transition,
     find_transition,
@@ -90,13 +89,21 @@ def riyadh_today(now: datetime | None = None) -> date:
 
 
 def committee_window_days(ticket: Ticket) -> int:
-    """The service's decision window, else the association's, else 14 days."""
+    """The service's decision window, else the association's, else ten: working days."""
     if ticket.service is not None and ticket.service.decision_window_days:
         return ticket.service.decision_window_days
     association = get_association()
     if association is not None and association.committee_window_days:
         return association.committee_window_days
     return DEFAULT_DECISION_WINDOW_DAYS
+
+
+def decision_due_on(ticket: Ticket, start: date) -> date:
+    """The date the person is promised the committee's decision: the decision window in
+    working days (weekends and holidays of the ticket's branch skipped) after ``start``,
+    the day the complete request reached the committee."""
+    return calendar_for(ticket.branch_id).working_days_after(start,
+                                                             committee_window_days(ticket))
 
 
 def both_dates(value: date, locale: str) -> str:
@@ -164,48 +171,19 @@ class TicketChange:
         ticket.status = row.to_status
         for name, value in values.items():
             setattr(ticket, name, value)
-        clocks = self._move_clocks(from_status, row.to_status)
+        self._move_clocks(from_status, row.to_status)
         before, after = _difference(before, _tracked_state(ticket))
         payload = {"action": action, "from": from_status, "to": row.to_status,
                    "before": before, "after": after, **(data or {})}
-        if clocks:
-            payload["sla"] = clocks
         return self.event("status_changed", body=body, data=payload)
 
-    def _move_clocks(self, from_status: str, to_status: str) -> dict[str, Any] | None:
-        ticket, clocks = self.ticket, {}
+    def _move_clocks(self, from_status: str, to_status: str) -> None:
+        """The closing time; the service-level clocks follow the transition in helpdesk/sla
+        (a handler of TicketTransitioned), in working time."""
         if to_status in TERMINAL_STATUSES:
-            ticket.closed_at = self.now
+            self.ticket.closed_at = self.now
         elif from_status in TERMINAL_STATUSES:
-            ticket.closed_at = None
-        paused_before = from_status in SLA_PAUSED_STATUSES
-        paused_after = to_status in SLA_PAUSED_STATUSES
-        if not paused_before and paused_after and ticket.resolution_due_at is not None:
-            remaining = ticket.resolution_due_at - self.now
-            ticket.resolution_due_at = None
-            clocks = {"paused": True,
-                      "resolution_remaining_seconds": int(remaining.total_seconds())}
-        elif paused_before and not paused_after:
-            remaining_seconds = self._paused_remaining()
-            if remaining_seconds is not None:
-                ticket.resolution_due_at = self.now + timedelta(seconds=remaining_seconds)
-                clocks = {"resumed": True}
-        return clocks or None
-
-    def _paused_remaining(self) -> int | None:
-        """What was left on the resolution clock when it last paused (None: not running)."""
-        with db.session.no_autoflush:
-            recent = db.session.scalars(
-                select(Event.data).where(Event.ticket_id == self.ticket.id,
-                                         Event.type == "status_changed")
-                .order_by(Event.id.desc()).limit(50))
-            for data in recent:
-                sla = (data or {}).get("sla") or {}
-                if sla.get("resumed"):
-                    return None
-                if sla.get("paused"):
-                    return int(sla["resolution_remaining_seconds"])
-        return None
+            self.ticket.closed_at = None
 
     def tell(self, purpose: str, render: Callable[[], str], *,
              subject: str | None = None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,7 +16,7 @@ from helpdesk.tickets.change import (
     both_dates,
     changing,
     clean_text,
-    committee_window_days,
+    decision_due_on,
     person_locale,
     raise_if_errors,
     required,
@@ -173,7 +172,7 @@ def send_to_committee(ticket: TicketRef, *, actor: Any, expected_version: int | 
     goes only with the research officer's study recorded."""
     with changing(ticket, actor=actor, expected_version=expected_version) as change:
         change.check("send_to_committee")
-        due = riyadh_today(change.now) + timedelta(days=committee_window_days(change.ticket))
+        due = decision_due_on(change.ticket, riyadh_today(change.now))
         change.transition("send_to_committee", body=clean_text(note), decision_due_on=due)
         number = change.ticket.number
         locale = person_locale(change.ticket)

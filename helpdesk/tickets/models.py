@@ -74,6 +74,9 @@ class Ticket(db.Model):
         Index("ix_tickets_open_created_at", "created_at", "channel_key", "branch_id",
               "service_id", "team_id",
               sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
+        # The "at risk" view: open tickets whose at-risk instant has come (helpdesk/sla).
+        Index("ix_tickets_open_at_risk", "at_risk_at", "resolution_due_at",
+              sqlite_where=text(OPEN_TICKET_SQL), postgresql_where=text(OPEN_TICKET_SQL)),
         CheckConstraint("version > 0", name="version_positive"),
     )
 
@@ -94,6 +97,14 @@ class Ticket(db.Model):
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_due_on: Mapped[date | None] = mapped_column(Date)
+    # The service-level clocks (kept by helpdesk/sla/clocks.py): when the first public
+    # answer went out, when the resolution is at risk (its threshold, so the "at risk" view
+    # is one indexed comparison), and while the ticket waits on the person, since when and
+    # how many working seconds it has waited in all (the clock's pauses).
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    at_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
     channel_data: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
     tracking_secret: Mapped[str] = mapped_column(String(64))

@@ -21,6 +21,7 @@ from helpdesk.committee.services import DECISION_LABELS
 from helpdesk.extensions import db
 from helpdesk.i18n.language import current_language
 from helpdesk.plugin_api.types import Capability
+from helpdesk.sla.status import sla_status, ticket_clocks
 from helpdesk.tickets.actions import available_actions
 from helpdesk.tickets.attachments import attachment_listing
 from helpdesk.tickets.models import Event, Referral, Ticket
@@ -33,7 +34,7 @@ from helpdesk.tickets.queries import (
     ticket_tag_names,
     timeline,
 )
-from helpdesk.tickets.queue import other_tickets_of_contact, sla_state
+from helpdesk.tickets.queue import other_tickets_of_contact
 from helpdesk.tickets.services import riyadh_today
 from helpdesk.tickets.snapshots import snapshot
 from helpdesk.tickets.vocabulary import ACTIONS, CANCEL_REASONS, RESOLUTION_CODES
@@ -282,7 +283,8 @@ def ticket_page_context(user: Any, access: TicketAccess, *, open_form: str | Non
         "channel_panel": channel_panel(channel, ticket),
         "attachments": attachment_listing(ticket),
         "reply_route": reply_route(ticket, channel),
-        "sla_state": sla_state,
+        "sla_state": sla_status,
+        "ticket_clocks": ticket_clocks(ticket),
         "today": riyadh_today(),
         "may": may,
         "user_id": getattr(user, "id", None),

@@ -32,12 +32,11 @@ from helpdesk.tickets.queries import (
     user_team_ids,
     visible_tickets_clause,
 )
-from helpdesk.tickets.vocabulary import KINDS, OPEN_STATUSES, PRIORITIES, STATUSES
+from helpdesk.tickets.vocabulary import KINDS, PRIORITIES, STATUSES
 
 PAGE_SIZE = 25
 TEXT_SEARCH = "helpdesk_ticket_text_search"
 MAX_ID = 2**31 - 1
-DUE_SOON = timedelta(hours=24)
 
 SAVED_VIEWS = {
     "all": _l("All tickets"),
@@ -48,6 +47,7 @@ SAVED_VIEWS = {
     "awaiting_information": _l("Awaiting information"),
     "committee": _l("At the committee"),
     "overdue": _l("Overdue"),
+    "at_risk": _l("At risk"),
     "closed_today": _l("Closed today"),
 }
 SORTS = {
@@ -170,6 +170,11 @@ def _view_clause(view: str, user: Any) -> ColumnElement[bool] | None:
     if view == "overdue":
         # Pages through the open-tickets index (ix_tickets_open_id_due) newest first.
         return and_(open_ticket_clause(), Ticket.resolution_due_at < now)
+    if view == "at_risk":
+        # Open tickets whose at-risk instant (set with the due time by helpdesk/sla) has
+        # come and whose due time has not: a range of ix_tickets_open_at_risk.
+        return and_(open_ticket_clause(), Ticket.at_risk_at <= now,
+                    Ticket.resolution_due_at >= now)
     if view == "closed_today":
         # Today's closures through ix_tickets_closed_at (a few hundred rows, then sorted);
         # on SQLite the status index, leading to every closed ticket, is kept out.
@@ -286,18 +291,6 @@ def queue_page(user: Any, filters: QueueFilters, limit: int = PAGE_SIZE) -> Queu
     tickets = tickets[:limit]
     cursor = encode_cursor(filters.sort, tickets[-1]) if has_more else None
     return QueuePage(tickets=tickets, next_cursor=cursor, filters=filters)
-
-
-def sla_state(ticket: Ticket, now: datetime | None = None) -> str | None:
-    """'overdue', 'due_soon' or 'on_track' for open tickets with a due time; else None."""
-    if ticket.resolution_due_at is None or ticket.status not in OPEN_STATUSES:
-        return None
-    now = now or utcnow()
-    if ticket.resolution_due_at < now:
-        return "overdue"
-    if ticket.resolution_due_at - now <= DUE_SOON:
-        return "due_soon"
-    return "on_track"
 
 
 def without_cursor(filters: QueueFilters) -> QueueFilters:

@@ -12,6 +12,7 @@ from helpdesk.accounts.permissions import can, permission_required
 from helpdesk.channels.registry import registered_channels
 from helpdesk.extensions import db
 from helpdesk.services_catalog.models import Service
+from helpdesk.sla.status import sla_status
 from helpdesk.tickets.blueprint import bp
 from helpdesk.tickets.page import bulk_choices, event_label, ticket_page_context
 from helpdesk.tickets.queries import ticket_access
@@ -20,7 +21,6 @@ from helpdesk.tickets.queue import (
     SORTS,
     parse_filters,
     queue_page,
-    sla_state,
 )
 from helpdesk.web.htmx import is_partial_request, render
 
@@ -42,7 +42,7 @@ def queue_context(args) -> dict:
     filters, errors = parse_filters(args, set(registered_channels()))
     page = queue_page(current_user, filters)
     return {"page": page, "errors": errors, "saved_views": SAVED_VIEWS, "sorts": SORTS,
-            "channels": registered_channels(), "sla_state": sla_state,
+            "channels": registered_channels(), "sla_state": sla_status,
             "bulk": can(current_user, "tickets.work")}
 
 

@@ -36,6 +36,7 @@ NAVIGATION = (
     NavItem("admin.users", _l("Users"), "people", "admin.users"),
     NavItem("services_catalog.index", _l("Services"), "grid", "admin.services"),
     NavItem("routing.rules", _l("Routing"), "signpost-split", "admin.routing"),
+    NavItem("sla.index", _l("Service-level targets"), "stopwatch", "admin.services"),
     NavItem("admin.channels", _l("Channel settings"), "sliders", "admin.channels"),
     NavItem("admin.audit", _l("Audit log"), "journal-text", "admin.audit"),
     NavItem("outgoing_webhooks.index", _l("Webhooks"), "broadcast", "admin.webhooks"),

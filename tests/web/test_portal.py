@@ -334,7 +334,7 @@ def test_the_policy_page_without_an_approval_does_not_claim_one(client):
     client.post("/locale", data={"locale": "en", "next": "/policy"})
     page = html(client.get("/policy"))
     assert 'data-testid="policy-approval"' not in page
-    assert "within 14 days" in page
+    assert "within 10 working days" in page
 
 
 def test_an_anonymous_visitor_at_the_root_gets_the_portal_and_staff_their_home(

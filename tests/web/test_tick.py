@@ -55,11 +55,13 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def assigned_ticket(crew, due: datetime | None, **kwargs) -> Ticket:
+def assigned_ticket(crew, due: datetime | None, *, at_risk: datetime | None = None,
+                    **kwargs) -> Ticket:
+    """An inquiry taken by the agent, its clocks set by hand (due, and at risk from)."""
     ticket = crew.inquiry(**kwargs)
     services.take(ticket, actor=crew.agent, expected_version=None)
     ticket = db.session.get(Ticket, ticket.id)
-    ticket.resolution_due_at = due
+    ticket.resolution_due_at, ticket.at_risk_at = due, at_risk
     db.session.commit()
     return ticket
 
@@ -111,9 +113,9 @@ def test_a_team_without_a_lead_is_not_escalated_and_closed_tickets_are_left_alon
     assert count(TicketAction, TicketAction.ticket_id == closed.id) == 0
 
 
-def test_the_assignee_is_warned_once_when_two_working_hours_or_less_are_left(crew):
-    soon = assigned_ticket(crew, riyadh(7, 12))
-    later = assigned_ticket(crew, riyadh(7, 15))
+def test_the_assignee_is_warned_once_when_the_resolution_becomes_at_risk(crew):
+    soon = assigned_ticket(crew, riyadh(7, 12), at_risk=riyadh(7, 10))
+    later = assigned_ticket(crew, riyadh(7, 15), at_risk=riyadh(7, 13))
     assert tick(riyadh(7, 10, 30)).warned == 1
     assert tick(riyadh(7, 11)).warned == 0
     assert [n.ticket_id for n in notes(crew.agent, "at_risk")] == [soon.id]
@@ -122,7 +124,8 @@ def test_the_assignee_is_warned_once_when_two_working_hours_or_less_are_left(cre
 
 
 def test_a_sunday_morning_due_time_is_at_risk_on_thursday_afternoon(crew):
-    monday = assigned_ticket(crew, riyadh(13, 9))  # Sunday 13 December, 09:00
+    # Two working hours before Sunday 13 December 09:00: Thursday 15:00.
+    monday = assigned_ticket(crew, riyadh(13, 9), at_risk=riyadh(10, 15))
     assert tick(riyadh(10, 14)).warned == 0  # Thursday 14:00: three working hours left
     assert tick(riyadh(10, 15, 30)).warned == 1  # Thursday 15:30: an hour and a half
     assert [n.ticket_id for n in notes(crew.agent, "at_risk")] == [monday.id]

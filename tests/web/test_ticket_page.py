@@ -639,7 +639,7 @@ def test_an_overdue_ticket_shows_its_badge_in_the_header(crew):
     ticket.resolution_due_at = utcnow() - timedelta(hours=2)
     db.session.commit()
     crew.sign_in(crew.agent)
-    assert 'data-sla="overdue"' in text(crew.client.get(f"/tickets/{ticket.number}"))
+    assert 'data-sla="breached"' in text(crew.client.get(f"/tickets/{ticket.number}"))
 
 
 def test_every_timeline_entry_carries_its_hijri_and_gregorian_dates(crew):
