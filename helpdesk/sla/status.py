@@ -25,7 +25,7 @@ STATES = {
 }
 CLOCKS = {
     "first_response": _l("First response time"),
-    "resolution": _l("Resolution time"),
+    "resolution": _l("Resolution deadline"),
     "decision": _l("Committee decision time"),
 }
 
