@@ -129,14 +129,13 @@ def configure_events(app: Flask) -> None:
         (events.TimelineEntryEdited, index.index_edited_entry, Phase.FLUSH),
         (events.TicketOpened, volunteers.take_application, Phase.FLUSH),
         (events.TicketTransitioned, volunteers.follow_decision, Phase.FLUSH),
-        # Inside the transaction, on its final state:
+        # Inside the transaction, on its final state (routing first, so that the webhook
+        # deliveries and the notifications see the routed ticket and its timeline events):
+        (events.TicketOpened, routing.route_opened, Phase.BEFORE_COMMIT),
+        (events.TicketChanged, routing.route_changed, Phase.BEFORE_COMMIT),
         (events.TicketTransitioned, satisfaction.invite_after_transition,
          Phase.BEFORE_COMMIT),
         (events.ServiceRated, satisfaction.open_follow_up, Phase.BEFORE_COMMIT),
-        # Inside the transaction, on its final state (routing first, so that the webhook
-        # deliveries carry the routed ticket and its own timeline events):
-        (events.TicketOpened, routing.route_opened, Phase.BEFORE_COMMIT),
-        (events.TicketChanged, routing.route_changed, Phase.BEFORE_COMMIT),
         (events.TimelineEvent, webhooks.write_deliveries_for, Phase.BEFORE_COMMIT),
         (events.TicketAssigned, notifications.assigned, Phase.BEFORE_COMMIT),
         (events.TicketReferred, notifications.referred, Phase.BEFORE_COMMIT),

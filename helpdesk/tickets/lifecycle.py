@@ -211,7 +211,8 @@ def decide_application(ticket: TicketRef, *, actor: Any, expected_version: int |
 def close(ticket: TicketRef, *, actor: Any, expected_version: int | None,
           resolution_code: str, resolution_note: str, message: str | None = None) -> Ticket:
     """→ closed, with a resolution code and note; the person gets the closing message
-    (``message`` or the standard one) and an invitation to rate the service."""
+    (``message`` or the standard one). The satisfaction survey is not asked again here: it
+    went out when the ticket was resolved or decided (helpdesk/satisfaction)."""
     with changing(ticket, actor=actor, expected_version=expected_version) as change:
         change.check("close")
         errors: dict[str, str] = {}
@@ -226,9 +227,6 @@ def close(ticket: TicketRef, *, actor: Any, expected_version: int | None,
         change.tell("closing", lambda: custom or _(
             "Your request %(number)s has been closed. Thank you for contacting us.",
             number=number))
-        change.tell("rating_invitation", lambda: _(
-            "How did we do? Please rate our service for request %(number)s on our portal; "
-            "your opinion helps us serve you better.", number=number))
     return change.ticket
 
 

@@ -9,7 +9,7 @@ code the person scans).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import segno
@@ -21,7 +21,7 @@ from markupsafe import Markup
 from helpdesk.admin.models import Association
 from helpdesk.admin.services import get_association
 from helpdesk.plugin_api.types import Capability
-from helpdesk.tickets.change import committee_window_days, riyadh_today
+from helpdesk.tickets.change import committee_window_days, decision_due_on, riyadh_today
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.outbox import choose_transport, queue_message
 from helpdesk.tickets.outbox_models import OutboxMessage
@@ -58,14 +58,12 @@ def qr_svg(text: str, *, title: str = "") -> Markup:
 
 def expected_decision_date(ticket: Ticket) -> date | None:
     """When the committee is expected to decide a support request: the date set on the
-    ticket, else the decision window counted from the day it was received.
-
-    One small function on purpose: the working calendar replaces the counting here."""
+    ticket, else the decision window in working days from the day it was received."""
     if ticket.kind != SUPPORT_REQUEST:
         return None
     if ticket.decision_due_on is not None:
         return ticket.decision_due_on
-    return riyadh_today(ticket.created_at) + timedelta(days=committee_window_days(ticket))
+    return decision_due_on(ticket, riyadh_today(ticket.created_at))
 
 
 def next_step(ticket: Ticket) -> str:
@@ -92,10 +90,10 @@ def receipt_message(ticket: Ticket) -> str:
     if ticket.kind == SUPPORT_REQUEST:
         days = committee_window_days(ticket)
         return ngettext(
-            "We received your request %(number)s. The committee decides within %(num)d day "
-            "of receiving the complete request. Follow it here: %(url)s",
-            "We received your request %(number)s. The committee decides within %(num)d days "
-            "of receiving the complete request. Follow it here: %(url)s",
+            "We received your request %(number)s. The committee decides within %(num)d "
+            "working day of receiving the complete request. Follow it here: %(url)s",
+            "We received your request %(number)s. The committee decides within %(num)d "
+            "working days of receiving the complete request. Follow it here: %(url)s",
             days, number=ticket.number, url=url)
     return _("We have received your request number %(number)s. Follow it here: %(url)s",
              number=ticket.number, url=url)

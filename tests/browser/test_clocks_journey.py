@@ -97,14 +97,14 @@ def test_a_complaint_is_timed_routed_announced_and_escalated_once(new_context, l
         reem_id = users["reem@example.org"].id
         db.session.remove()
 
-    # The admin sets a complaint's targets and a holiday, on a phone.
+    # The admin sets the targets of what WhatsApp brings (inquiries) and a holiday, on a phone.
     admin = signed_in(new_context, live_server, "admin@example.org", PHONE)
     admin.goto(f"{live_server.url}/admin/sla")
-    card = admin.get_by_test_id("sla-kind-complaint")
+    card = admin.get_by_test_id("sla-kind-inquiry")
     card.locator("[name=first_response_days]").fill("0.5")
     card.locator("[name=resolution_days]").fill("2")
     card.get_by_role("button", name="حفظ").click()
-    expect(admin.get_by_test_id("sla-kind-complaint").get_by_test_id("saved")).to_be_visible()
+    expect(admin.get_by_test_id("sla-kind-inquiry").get_by_test_id("saved")).to_be_visible()
     admin.goto(f"{live_server.url}/admin/calendar/")
     year = to_riyadh(utcnow()).year
     admin.locator("[data-testid=generate-form] #field-year").select_option(str(year))

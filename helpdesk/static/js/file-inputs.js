@@ -1,11 +1,10 @@
 // File pickers in the page's language: the browser draws its own button in the browser's
 // language ("Choose File"), whatever the page's. Each file input gets a button and a line
-// naming the chosen files, both worded by the page (data attributes on <html>); the input
+// naming the chosen files, both worded by the page (data attributes on <body>); the input
 // itself stays in the form, hidden, and still receives the files.
 (() => {
-  const words = document.documentElement.dataset;
-
   function enhance(input) {
+    const words = document.body.dataset;
     if (input.dataset.enhanced) return;
     input.dataset.enhanced = "1";
     const group = document.createElement("div");
