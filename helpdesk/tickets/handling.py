@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from helpdesk.accounts.models import Team, User
 from helpdesk.accounts.permissions import can
 from helpdesk.extensions import db
+from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.change import (
     DEFAULT_STAFF_FILE_MAX_BYTES,
     MAX_TAG,
@@ -27,7 +28,6 @@ from helpdesk.tickets.change import (
     user_label,
 )
 from helpdesk.tickets.models import Attachment, Event, Tag, Ticket, ticket_tags
-from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.queries import (
     TicketRef,
 )

@@ -141,7 +141,8 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
 # Forms of the side panels and the reply box, by the region they live in.
 PANEL_FORMS = {
     "take": "assignment", "assign": "assignment", "change_team": "assignment",
-    "set_priority": "priority", "reclassify": "classification", "add_tag": "tags", "remove_tag": "tags", "reply": "reply",
+    "set_priority": "priority", "reclassify": "classification", "add_tag": "tags",
+    "remove_tag": "tags", "reply": "reply",
 }
 
 
