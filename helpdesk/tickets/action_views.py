@@ -32,7 +32,7 @@ from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.page import ACTION_FIELDS, PANEL_FORMS, bulk_choices, ticket_page_context
 from helpdesk.tickets.queries import ticket_access, version_to_check
 from helpdesk.tickets.views import filter_choices, queue_context
-from helpdesk.tickets.vocabulary import PRIORITIES, STATUSES
+from helpdesk.tickets.vocabulary import KINDS, PRIORITIES, STATUSES
 from helpdesk.validation import ValidationError
 from helpdesk.web.errors import answering
 from helpdesk.web.forms import seen_version
@@ -43,6 +43,7 @@ REGIONS = {
     "actions": ("ticket-actions", "tickets/_actions.html"),
     "assignment": ("panel-assignment", "tickets/_panel_assignment.html"),
     "priority": ("panel-priority", "tickets/_panel_priority.html"),
+    "classification": ("panel-classification", "tickets/_panel_classification.html"),
     "tags": ("panel-tags", "tickets/_panel_tags.html"),
     "reply": ("ticket-reply", "tickets/_reply.html"),
 }
@@ -250,6 +251,22 @@ def change_team(number: str) -> ResponseReturnValue:
 @permission_required("tickets.view")
 def set_priority(number: str) -> ResponseReturnValue:
     return _panel_change(number, "set_priority")
+
+
+def _reclassified_message(ticket: Ticket) -> str:
+    return _("Kind and service saved: “%(kind)s”.", kind=str(KINDS.get(ticket.kind, ticket.kind)))
+
+
+@bp.post("/<number>/actions/reclassify")
+@permission_required("tickets.view")
+def reclassify(number: str) -> ResponseReturnValue:
+    """Another kind (an inquiry that is a complaint) and/or another service."""
+    return _run(number, "reclassify",
+                lambda ticket, version: services.reclassify(
+                    ticket, actor=current_user, expected_version=version,
+                    kind=_field("reclassify", "kind").strip(),
+                    service_id=_id(_field("reclassify", "service_id"), "service_id")),
+                _reclassified_message)
 
 
 def _tag_change(number: str, form_key: str, use_case: Callable[..., Ticket],

@@ -59,7 +59,7 @@ DEFAULT_STAFF_FILE_MAX_BYTES = 10 * 1024 * 1024
 
 # The ticket fields whose before/after an event records when they change.
 TRACKED_FIELDS = ("status", "assignee_id", "team_id", "priority", "resolution_due_at",
-                  "decision_due_on", "closed_at")
+                  "decision_due_on", "closed_at", "kind", "service_id")
 
 
 def _jsonable(value: Any) -> Any:

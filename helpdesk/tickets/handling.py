@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from helpdesk.accounts.models import Team, User
 from helpdesk.accounts.permissions import can
 from helpdesk.extensions import db
+from helpdesk.services_catalog.models import Service
 from helpdesk.tickets.change import (
     DEFAULT_STAFF_FILE_MAX_BYTES,
     MAX_TAG,
@@ -30,6 +31,7 @@ from helpdesk.tickets.models import Attachment, Event, Tag, Ticket, ticket_tags
 from helpdesk.tickets.queries import (
     TicketRef,
 )
+from helpdesk.tickets.states import SHORT_PATH, TERMINAL_STATUSES
 from helpdesk.tickets.vocabulary import PRIORITIES
 from helpdesk.uploads import CheckedUpload, check_field, store_checked
 from helpdesk.validation import ValidationError
@@ -138,6 +140,39 @@ def set_priority(ticket: TicketRef, *, actor: Any, expected_version: int | None,
         if priority not in PRIORITIES:
             raise ValidationError({"priority": _("Choose a priority.")})
         reprioritise(change, priority)
+    return change.ticket
+
+
+def reclassify(ticket: TicketRef, *, actor: Any, expected_version: int | None,
+               kind: str, service_id: int | None) -> Ticket:
+    """Say what the ticket is about: another kind among the short path's (an inquiry that
+    is a complaint) and/or another service (None: none). The clocks and the routing rules
+    follow the change (their handlers of TicketChanged). Support requests and volunteering
+    keep their kind: their records (a case, an application) belong to it."""
+    with changing(ticket, actor=actor, expected_version=expected_version) as change:
+        change.require("tickets.assign")
+        current = change.ticket
+        if current.status in TERMINAL_STATUSES:
+            raise ValidationError({"kind": _(
+                "A closed or cancelled ticket cannot be reclassified; reopen it first.")})
+        if current.kind not in SHORT_PATH:
+            raise ValidationError({"kind": _(
+                "Support requests and volunteering applications keep their kind and "
+                "service: they have their own records.")})
+        errors: dict[str, str] = {}
+        if kind not in SHORT_PATH:
+            errors["kind"] = _(
+                "Choose an inquiry, a complaint, a suggestion, appreciation or other.")
+        service = db.session.get(Service, int(service_id)) if service_id else None
+        if service_id and (service is None or (not service.active
+                                              and service.id != current.service_id)):
+            errors["service_id"] = _("Choose an active service, or none.")
+        raise_if_errors(errors)
+        new_service_id = service.id if service is not None else None
+        if kind == current.kind and new_service_id == current.service_id:
+            raise ValidationError({"kind": _(
+                "Nothing to change: choose another kind or another service.")})
+        change.update("reclassified", kind=kind, service_id=new_service_id)
     return change.ticket
 
 

@@ -21,6 +21,8 @@ from helpdesk.committee.services import DECISION_LABELS
 from helpdesk.extensions import db
 from helpdesk.i18n.language import current_language
 from helpdesk.plugin_api.types import Capability
+from helpdesk.services_catalog.models import Service
+from helpdesk.services_catalog.services import list_services
 from helpdesk.sla.status import sla_status, ticket_clocks
 from helpdesk.tickets.actions import available_actions
 from helpdesk.tickets.attachments import attachment_listing
@@ -37,7 +39,8 @@ from helpdesk.tickets.queries import (
 from helpdesk.tickets.queue import other_tickets_of_contact
 from helpdesk.tickets.services import riyadh_today
 from helpdesk.tickets.snapshots import snapshot
-from helpdesk.tickets.vocabulary import ACTIONS, CANCEL_REASONS, RESOLUTION_CODES
+from helpdesk.tickets.states import SHORT_PATH, is_open
+from helpdesk.tickets.vocabulary import ACTIONS, CANCEL_REASONS, KINDS, RESOLUTION_CODES
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ EVENT_LABELS = {
     "assigned": _l("Assignment changed"),
     "team_changed": _l("Team changed"),
     "priority_changed": _l("Priority changed"),
+    "reclassified": _l("Kind or service changed"),
     "tag_added": _l("Tag added"),
     "tag_removed": _l("Tag removed"),
     "delivery_failed": _l("Delivery failed"),
@@ -137,7 +141,8 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
 # Forms of the side panels and the reply box, by the region they live in.
 PANEL_FORMS = {
     "take": "assignment", "assign": "assignment", "change_team": "assignment",
-    "set_priority": "priority", "add_tag": "tags", "remove_tag": "tags", "reply": "reply",
+    "set_priority": "priority", "reclassify": "classification", "add_tag": "tags",
+    "remove_tag": "tags", "reply": "reply",
 }
 
 
@@ -255,6 +260,10 @@ def ticket_page_context(user: Any, access: TicketAccess, *, open_form: str | Non
         "reply": works and can(user, "tickets.reply"),
         "note": can(user, "tickets.note"),
     }
+    # Only the short path's kinds change into one another, while the ticket is open.
+    may["reclassify"] = (works and can(user, "tickets.assign") and ticket.kind in SHORT_PATH
+                         and is_open(ticket.status))
+    services = list_services()
     return {
         "ticket": ticket,
         "access": access,
@@ -279,6 +288,8 @@ def ticket_page_context(user: Any, access: TicketAccess, *, open_form: str | Non
         "transport_labels": TRANSPORT_LABELS,
         "channel_labels": channel_labels(),
         "team_names": {team.key: team_name(team) for team in all_teams()},
+        "service_names": {service.id: service_name(service) for service in services},
+        **(classification_choices(ticket, services) if may["reclassify"] else {}),
         "contact_tickets": other_tickets_of_contact(user, ticket),
         "channel_panel": channel_panel(channel, ticket),
         "attachments": attachment_listing(ticket),
@@ -302,6 +313,21 @@ def ticket_page_context(user: Any, access: TicketAccess, *, open_form: str | Non
 
 def team_name(team: Team) -> str:
     return team.name_ar if current_language() == "ar" else team.name_en
+
+
+def service_name(service: Service) -> str:
+    return service.name_ar if current_language() == "ar" else service.name_en
+
+
+def classification_choices(ticket: Ticket, services: list[Service]) -> dict[str, Any]:
+    """The kinds a ticket may be given (the short path's) and the services: the active
+    ones, and the ticket's own even if it was retired since."""
+    return {
+        "kind_choices": [(key, str(label)) for key, label in KINDS.items()
+                         if key in SHORT_PATH],
+        "service_choices": [(str(service.id), service_name(service)) for service in services
+                            if service.active or service.id == ticket.service_id],
+    }
 
 
 def _choices(items: list[Any], label: Callable[[Any], str]) -> list[tuple[str, str]]:

@@ -48,6 +48,7 @@ EXPECTATIONS = {
     "tickets.assign": _post(ASSIGNERS, {302}),        # nobody → nobody: nothing to change
     "tickets.change_team": _post(ASSIGNERS, {302}),   # back to the unrouted pool
     "tickets.set_priority": _post(WORKERS, {422}),
+    "tickets.reclassify": _post(ASSIGNERS, {422}),    # no kind chosen
     "tickets.add_tag": _post(WORKERS, {422}),
     "tickets.remove_tag": _post(WORKERS, {302}),      # no such tag: nothing to remove
     "tickets.reply": _post(REPLIERS, {422}),
