@@ -14,6 +14,7 @@ from helpdesk.committee.models import (
     committee_sitting_members,
 )
 from helpdesk.contacts.models import Contact
+from helpdesk.reports.models import report_days, report_rollup_days, report_rollup_state
 from helpdesk.routing.models import RoutingRule, TeamTurn
 from helpdesk.satisfaction.models import FollowUp, KioskPass, ReviewMark, Survey
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
@@ -51,4 +52,5 @@ __all__ = [
     "WebhookDelivery", "WebhookSubscription",
     "BranchHours", "CalendarSettings", "Closure", "Holiday", "HolidayYear",
     "WebhookDelivery", "WebhookSubscription", "RoutingRule", "TeamTurn",
+    "report_days", "report_rollup_days", "report_rollup_state",
 ]

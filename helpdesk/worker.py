@@ -25,6 +25,7 @@ from redis import ConnectionPool
 from helpdesk.applications.services import purge_expired_drafts
 from helpdesk.db_types import utcnow
 from helpdesk.outbox.delivery import deliver, due_message_ids
+from helpdesk.reports.rollup import refresh as refresh_reports_rollup
 from helpdesk.sla.breaches import record_sla_breaches
 from helpdesk.tickets.events import MessageQueued, WebhookDeliveriesQueued
 from helpdesk.webhooks.tasks import register_webhook_tasks
@@ -102,6 +103,15 @@ def _register_tasks(huey: Huey, app: Flask) -> WorkerTasks:
             removed = purge_expired_drafts()
         if removed:
             log.info("removed %d expired support request draft(s)", removed)
+
+    @huey.periodic_task(crontab(minute="*/10"), name="reports_rollup")
+    @huey.lock_task("reports_rollup")
+    def reports_rollup_task() -> None:
+        # The reports' daily rollup: yesterday and the past days changed since the last pass.
+        with app.app_context():
+            built = refresh_reports_rollup()
+        if built:
+            log.info("reports: rolled up %d day(s)", built)
 
     deliver_webhooks, sweep_webhooks = register_webhook_tasks(huey, app)
     return WorkerTasks(huey=huey, deliver=deliver_task, sweep_outbox=sweep_task,
