@@ -258,14 +258,21 @@ def refresh(now: datetime | None = None, first_days: int = 35) -> int:
     last_event_id = int(db.session.scalar(select(func.max(Event.id))) or 0)
     today = _riyadh_day(now)
     days: set[date] = {today - timedelta(days=1)}
-    # Tickets with an event since the last pass: their receipt and closing days.
-    for created_at, closed_at in db.session.execute(
-            select(Ticket.created_at, Ticket.closed_at).where(Ticket.id.in_(
-                select(Event.ticket_id).where(Event.id > state.last_event_id,
-                                              Event.id <= last_event_id)))):
+    # Tickets with an event since the last pass (a reply, a status, a team or service
+    # changed): their receipt day, the days their status changed (a closing, and the day a
+    # reopened ticket had been closed) and the days they were rated.
+    changed = select(Event.ticket_id).where(Event.id > state.last_event_id,
+                                            Event.id <= last_event_id)
+    for (created_at,) in db.session.execute(select(Ticket.created_at)
+                                            .where(Ticket.id.in_(changed))):
         days.add(_riyadh_day(created_at))
-        if closed_at is not None:
-            days.add(_riyadh_day(closed_at))
+    for (moment,) in db.session.execute(
+            select(Event.created_at).where(Event.ticket_id.in_(changed),
+                                           Event.type == "status_changed")):
+        days.add(_riyadh_day(moment))
+    for (rated_at,) in db.session.execute(select(Rating.created_at)
+                                          .where(Rating.ticket_id.in_(changed))):
+        days.add(_riyadh_day(rated_at))
     # Ratings given or changed since: their day and their ticket's closing day.
     for rated_at, closed_at in db.session.execute(
             select(Rating.created_at, Ticket.closed_at).join(Ticket, Ticket.id == Rating.ticket_id)

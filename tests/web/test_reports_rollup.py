@@ -15,7 +15,7 @@ from helpdesk.reports import queries, rollup
 from helpdesk.reports.models import report_days, report_rollup_days
 from helpdesk.reports.periods import gregorian_period
 from helpdesk.reports.queries import Filters
-from helpdesk.tickets.lifecycle import close, resolve
+from helpdesk.tickets.lifecycle import close, reopen, resolve
 from tests.web.test_reports import NOVEMBER, NOW, at, world  # noqa: F401  (the fixture)
 
 # The rollup's percentile lies in the exact one's bucket: a factor 2^(1/3) at most.
@@ -134,6 +134,19 @@ def test_a_late_change_is_picked_up_by_the_refresh(rolled_up, make_user):
     assert_same_figures(Filters(NOVEMBER), now)
     # Nothing changed since: the next pass rebuilds yesterday only.
     assert rollup.refresh(now=now) == 1
+
+
+def test_a_ticket_reopened_leaves_the_day_it_was_closed(rolled_up, make_user):
+    world = rolled_up
+    now = utcnow()
+    assert queries.satisfaction(Filters(NOVEMBER), now).closed_tickets == 5
+    # t1 was closed on 3 November (and rated); reopened now, it is closed no more.
+    reopen(world.tickets["t1"].id, actor=make_user("manager"), expected_version=None,
+           reason="لم تصل السلة بعد")
+    rollup.refresh(now=now)
+    found = queries.satisfaction(Filters(NOVEMBER), now)
+    assert (found.closed_tickets, found.rated_closed_tickets) == (4, 3)
+    assert_same_figures(Filters(NOVEMBER), now)
 
 
 def test_a_day_not_rebuilt_since_it_ended_is_read_live(app, world):  # noqa: F811
