@@ -46,6 +46,7 @@ class WorkerTasks:
     # deliver_webhooks(subscription_id): one subscriber's queue, in order; and its sweep
     deliver_webhooks: TaskWrapper | None = None
     sweep_webhooks: TaskWrapper | None = None
+    refresh_reports: TaskWrapper | None = None  # periodic: the reports' daily rollup
 
 
 def huey_path(config: dict[str, Any]) -> Path:
@@ -116,7 +117,7 @@ def _register_tasks(huey: Huey, app: Flask) -> WorkerTasks:
     deliver_webhooks, sweep_webhooks = register_webhook_tasks(huey, app)
     return WorkerTasks(huey=huey, deliver=deliver_task, sweep_outbox=sweep_task,
                        check_sla=sla_task, deliver_webhooks=deliver_webhooks,
-                       sweep_webhooks=sweep_webhooks)
+                       sweep_webhooks=sweep_webhooks, refresh_reports=reports_rollup_task)
 
 
 def get_worker(app: Flask | None = None) -> WorkerTasks:

@@ -16,6 +16,7 @@ from helpdesk.reports.models import report_days, report_rollup_days
 from helpdesk.reports.periods import gregorian_period
 from helpdesk.reports.queries import Filters
 from helpdesk.tickets.lifecycle import close, reopen, resolve
+from tests.support.worker import running_worker, wait_for
 from tests.web.test_reports import NOVEMBER, NOW, at, world  # noqa: F401  (the fixture)
 
 # The rollup's percentile lies in the exact one's bucket: a factor 2^(1/3) at most.
@@ -156,3 +157,14 @@ def test_a_day_not_rebuilt_since_it_ended_is_read_live(app, world):  # noqa: F81
     assert rollup.split(Filters(NOVEMBER), NOW).rolled is None
     assert rollup.split(Filters(gregorian_period(date(2026, 11, 1), date(2026, 11, 29))),
                         NOW).rolled is not None
+
+
+def test_the_worker_refreshes_the_rollup(app, world):  # noqa: F811
+    def rolled_days():
+        return db.session.scalar(select(func.count()).select_from(report_rollup_days))
+
+    assert rolled_days() == 0
+    with running_worker(app) as tasks:
+        tasks.refresh_reports()
+        # The first pass rolls up the last 35 days.
+        wait_for(lambda: rolled_days() == 35, "the worker to roll up the last days")
