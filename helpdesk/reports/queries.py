@@ -469,11 +469,27 @@ def _live_satisfaction(filters: Filters) -> Satisfaction:
 # ---------------------------------------------------------------------------------------
 # Branch representatives' visits
 
-def visits(filters: Filters, channel_keys: Sequence[str]) -> dict[tuple[int | None, str], int]:
+def visits(filters: Filters, channel_keys: Sequence[str],
+           now: datetime | None = None) -> dict[tuple[int | None, str], int]:
     """Tickets of the field-visit channels created in the period: (branch id, month) →
-    visits. The caller names the channels (those declaring the field-visits capability)."""
+    visits. The caller names the channels (those declaring the field-visits capability).
+    The days rolled up come from the rollup, the others (today) from the tickets."""
     if not channel_keys or (filters.channel_key and filters.channel_key not in channel_keys):
         return {}
+    parts = rollup.split(filters, now)
+    if parts.rolled is None:
+        return _live_visits(filters, channel_keys)
+    counts: Counter[tuple[int | None, str]] = Counter()
+    for branch_id, day, n in rollup.created_by(filters, parts.rolled, "branch_id", "day",
+                                               channels=channel_keys):
+        counts[(branch_id, day.strftime("%Y-%m"))] += n
+    if parts.live is not None:
+        counts.update(_live_visits(_live_part(filters, parts.live), channel_keys))
+    return dict(counts)
+
+
+def _live_visits(filters: Filters,
+                 channel_keys: Sequence[str]) -> dict[tuple[int | None, str], int]:
     month = _local_bucket(Ticket.created_at, False).label("month")
     rows = db.session.execute(
         select(Ticket.branch_id, month, func.count())
@@ -493,7 +509,18 @@ class Suggestions:
     by_channel: dict[str, int] = field(default_factory=dict)
 
 
-def suggestions_received(filters: Filters) -> dict[str, int]:
+def suggestions_received(filters: Filters, now: datetime | None = None) -> dict[str, int]:
+    parts = rollup.split(filters, now)
+    if parts.rolled is None:
+        return _live_suggestions_received(filters)
+    counts: Counter[str] = Counter({key: n for key, n in rollup.created_by(
+        filters, parts.rolled, "channel_key", kind="suggestion")})
+    if parts.live is not None:
+        counts.update(_live_suggestions_received(_live_part(filters, parts.live)))
+    return dict(counts)
+
+
+def _live_suggestions_received(filters: Filters) -> dict[str, int]:
     rows = db.session.execute(
         select(Ticket.channel_key, func.count())
         .where(*_created_terms(filters), unindexed(Ticket.kind) == "suggestion")
@@ -510,6 +537,6 @@ def suggestions_acted_on(filters: Filters) -> int:
                ReviewMark.status == "acted_on")) or 0)
 
 
-def suggestions(filters: Filters) -> Suggestions:
-    by_channel = suggestions_received(filters)
+def suggestions(filters: Filters, now: datetime | None = None) -> Suggestions:
+    by_channel = suggestions_received(filters, now)
     return Suggestions(sum(by_channel.values()), suggestions_acted_on(filters), by_channel)

@@ -351,6 +351,20 @@ def volume_counts(filters: Any, rolled: Period) -> dict[tuple[str, str, str], in
     return dict(counts)
 
 
+def created_by(filters: Any, rolled: Period, *columns: str,
+               channels: Sequence[str] | None = None, kind: str | None = None
+               ) -> list[tuple[Any, ...]]:
+    """Tickets received per the given columns (rows of their values, then the count)."""
+    chosen = [report_days.c[name] for name in columns]
+    terms = _terms(filters, rolled)
+    if channels is not None:
+        terms.append(report_days.c.channel_key.in_(list(channels)))
+    if kind is not None:
+        terms.append(report_days.c.kind == kind)
+    return [(*key, int(n)) for *key, n in db.session.execute(
+        select(*chosen, func.sum(report_days.c.created)).where(*terms).group_by(*chosen)) if n]
+
+
 @dataclass(frozen=True)
 class RolledTimes:
     tickets: int

@@ -445,8 +445,8 @@ def satisfaction_reports(filters: Filters, names: _Names, now: Any = None) -> li
     ]
 
 
-def visits_report(filters: Filters, names: _Names) -> Report:
-    found = queries.visits(filters, field_visit_channels())
+def visits_report(filters: Filters, names: _Names, now: Any = None) -> Report:
+    found = queries.visits(filters, field_visit_channels(), now)
     months = sorted({month for _branch, month in found})
     branches = sorted({branch for branch, _month in found},
                       key=lambda key: names.of(names.branches, key))
@@ -462,8 +462,8 @@ def visits_report(filters: Filters, names: _Names) -> Report:
                   chart="stacked", series=tuple(range(1, len(months) + 1)))
 
 
-def suggestions_report(filters: Filters, names: _Names) -> Report:
-    found = queries.suggestions(filters)
+def suggestions_report(filters: Filters, names: _Names, now: Any = None) -> Report:
+    found = queries.suggestions(filters, now)
     rows: list[tuple[Any, ...]] = [
         (names.channel(key), n) for key, n in sorted(found.by_channel.items())]
     rows.append((_("Suggestions received"), found.received))
@@ -491,8 +491,8 @@ BUILDERS: dict[str, Callable[[Filters, Any, Any], list[Report]]] = {
     "times": lambda filters, names, now: times_reports(filters, now),
     "committee": lambda filters, names, now: committee_reports(filters, names),
     "satisfaction": lambda filters, names, now: satisfaction_reports(filters, names, now),
-    "visits": lambda filters, names, now: [visits_report(filters, names)],
-    "suggestions": lambda filters, names, now: [suggestions_report(filters, names)],
+    "visits": lambda filters, names, now: [visits_report(filters, names, now)],
+    "suggestions": lambda filters, names, now: [suggestions_report(filters, names, now)],
 }
 # Which section builds each report (the export of one report runs only its section).
 REPORT_SECTIONS = {

@@ -59,6 +59,10 @@ def assert_same_figures(filters: Filters, now=NOW):
                  "resolution_p90"):
         assert within_a_bucket(getattr(found, name), getattr(live_times, name)), name
     assert queries.satisfaction(filters, now) == live_satisfaction
+    assert queries.visits(filters, ["branch_visits"], now) == \
+        queries._live_visits(filters, ["branch_visits"])
+    assert queries.suggestions_received(filters, now) == \
+        queries._live_suggestions_received(filters)
 
 
 def test_the_rollup_gives_the_live_figures_for_every_filter(rolled_up):
