@@ -25,6 +25,9 @@ COUNT_COLUMNS = ("created", "first_response_met", "first_response_missed", "reso
 report_days = Table(
     "report_days", db.metadata,
     Column("id", Integer, primary_key=True),
+    # "day": that day's row; "month": the sum of the month's day rows (day: its first day),
+    # so that a year sums twelve months' rows.
+    Column("span", String(8), nullable=False, server_default="day"),
     Column("day", Date, nullable=False),
     Column("channel_key", String(32), nullable=False),
     Column("kind", String(32), nullable=False),
@@ -33,7 +36,7 @@ report_days = Table(
     Column("team_id", Integer, nullable=True),
     *(Column(name, Integer, nullable=False, server_default="0")
       for name in (*COUNT_COLUMNS, *FIRST_RESPONSE_COLUMNS, *RESOLUTION_COLUMNS)),
-    Index("ix_report_days_day", "day"),
+    Index("ix_report_days_span_day", "span", "day"),
 )
 
 # The days rolled up, and when: a report reads the rollup only for days listed here.

@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, literal, or_, select
 
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
@@ -56,6 +56,7 @@ from helpdesk.tickets.queries import unindexed
 DEFAULT_MIN_TICKETS = 20_000
 CHUNK_DAYS = 7
 DIMENSIONS = ("channel_key", "kind", "branch_id", "service_id", "team_id")
+DAY, MONTH = "day", "month"
 
 
 # ---------------------------------------------------------------------------------------
@@ -204,20 +205,42 @@ def rebuild_days(days: Iterable[date], now: datetime | None = None) -> int:
     count = 0
     for first, last in _ranges(days):
         rows = _rows_for(first, last, now)
-        db.session.execute(delete(report_days).where(report_days.c.day >= first,
+        db.session.execute(delete(report_days).where(report_days.c.span == DAY,
+                                                     report_days.c.day >= first,
                                                      report_days.c.day <= last))
         db.session.execute(delete(report_rollup_days).where(
             report_rollup_days.c.day >= first, report_rollup_days.c.day <= last))
-        values = [{"day": key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)), **row}
+        values = [{"span": DAY, "day": key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)), **row}
                   for key, row in rows.items() if first <= key[0] <= last]
         if values:
             db.session.execute(insert(report_days), values)
         spanned = (last - first).days + 1
         db.session.execute(insert(report_rollup_days), [
             {"day": first + timedelta(days=n), "built_at": now} for n in range(spanned)])
+        for month in {first.replace(day=1), last.replace(day=1)}:
+            _sum_month(month)
         db.session.commit()
         count += spanned
     return count
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _sum_month(month: date) -> None:
+    """The month's row per dimensions: the sum of its day rows."""
+    sums = (*COUNT_COLUMNS, *FIRST_RESPONSE_COLUMNS, *RESOLUTION_COLUMNS)
+    dims = [report_days.c[name] for name in DIMENSIONS]
+    db.session.execute(delete(report_days).where(report_days.c.span == MONTH,
+                                                 report_days.c.day == month))
+    db.session.execute(insert(report_days).from_select(
+        ["span", "day", *DIMENSIONS, *sums],
+        select(literal(MONTH), literal(month), *dims,
+               *(func.sum(report_days.c[name]) for name in sums))
+        .where(report_days.c.span == DAY, report_days.c.day >= month,
+               report_days.c.day <= _month_end(month))
+        .group_by(*dims)))
 
 
 def _remember(last_event_id: int, now: datetime) -> None:
@@ -302,7 +325,24 @@ class Split:
 
 
 def _terms(filters: Any, rolled: Period) -> list[Any]:
-    terms = [report_days.c.day >= rolled.first_day, report_days.c.day <= rolled.last_day]
+    """The rows of the rolled-up days: the months they cover whole (unless the report counts
+    by day), the day rows for the rest."""
+    day, span = report_days.c.day, report_days.c.span
+    months = []
+    if not filters.period.by_day:
+        month = rolled.first_day.replace(day=1)
+        if month < rolled.first_day:
+            month = _month_end(month) + timedelta(days=1)
+        while _month_end(month) <= rolled.last_day:
+            months.append(month)
+            month = _month_end(month) + timedelta(days=1)
+    if months:
+        terms = [or_(and_(span == MONTH, day >= months[0], day <= months[-1]),
+                     and_(span == DAY, day >= rolled.first_day, day < months[0]),
+                     and_(span == DAY, day > _month_end(months[-1]),
+                          day <= rolled.last_day))]
+    else:
+        terms = [span == DAY, day >= rolled.first_day, day <= rolled.last_day]
     for name, value in (("channel_key", filters.channel_key), ("branch_id", filters.branch_id),
                         ("service_id", filters.service_id), ("team_id", filters.team_id)):
         if value:

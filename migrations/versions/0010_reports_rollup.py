@@ -28,6 +28,7 @@ def upgrade():
     op.create_table(
         'report_days',
         sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('span', sa.String(length=8), server_default='day', nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
         sa.Column('channel_key', sa.String(length=32), nullable=False),
         sa.Column('kind', sa.String(length=32), nullable=False),
@@ -38,7 +39,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('report_days', schema=None) as batch_op:
-        batch_op.create_index('ix_report_days_day', ['day'], unique=False)
+        batch_op.create_index('ix_report_days_span_day', ['span', 'day'], unique=False)
     op.create_table(
         'report_rollup_days',
         sa.Column('day', sa.Date(), autoincrement=False, nullable=False),
@@ -58,5 +59,5 @@ def downgrade():
     op.drop_table('report_rollup_state')
     op.drop_table('report_rollup_days')
     with op.batch_alter_table('report_days', schema=None) as batch_op:
-        batch_op.drop_index('ix_report_days_day')
+        batch_op.drop_index('ix_report_days_span_day')
     op.drop_table('report_days')
