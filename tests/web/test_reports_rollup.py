@@ -66,11 +66,11 @@ def assert_same_figures(filters: Filters, now=NOW):
 
 
 def test_the_rollup_gives_the_live_figures_for_every_filter(rolled_up):
-    world = rolled_up
+    hand_built = rolled_up
     for filters in (Filters(NOVEMBER), Filters(NOVEMBER, channel_key="phone"),
-                    Filters(NOVEMBER, branch_id=world.riyadh.id),
-                    Filters(NOVEMBER, service_id=world.rent.id),
-                    Filters(NOVEMBER, team_id=world.relations.id),
+                    Filters(NOVEMBER, branch_id=hand_built.riyadh.id),
+                    Filters(NOVEMBER, service_id=hand_built.rent.id),
+                    Filters(NOVEMBER, team_id=hand_built.relations.id),
                     Filters(gregorian_period(date(2026, 10, 1), date(2026, 12, 31)))):
         assert_same_figures(filters)
 
@@ -123,14 +123,14 @@ def test_the_rebuild_command_rolls_up_past_days(app, world):  # noqa: F811
 
 
 def test_a_late_change_is_picked_up_by_the_refresh(rolled_up, make_user):
-    world = rolled_up
+    hand_built = rolled_up
     now = utcnow()
     november = gregorian_period(date(2026, 11, 1), date(2026, 11, 30))
     assert sum(rollup.times(Filters(NOVEMBER), november).resolution) == 4
     # t4, received on 20 November and still open, is resolved and closed now.
     manager = make_user("manager")
-    resolve(world.tickets["t4"].id, actor=manager, expected_version=None)
-    close(world.tickets["t4"].id, actor=manager, expected_version=None,
+    resolve(hand_built.tickets["t4"].id, actor=manager, expected_version=None)
+    close(hand_built.tickets["t4"].id, actor=manager, expected_version=None,
           resolution_code="answered", resolution_note="تمت الإجابة")
     # Until the refresh, the rolled-up November does not know it.
     assert sum(rollup.times(Filters(NOVEMBER), november).resolution) == 4
@@ -142,11 +142,11 @@ def test_a_late_change_is_picked_up_by_the_refresh(rolled_up, make_user):
 
 
 def test_a_ticket_reopened_leaves_the_day_it_was_closed(rolled_up, make_user):
-    world = rolled_up
+    hand_built = rolled_up
     now = utcnow()
     assert queries.satisfaction(Filters(NOVEMBER), now).closed_tickets == 5
     # t1 was closed on 3 November (and rated); reopened now, it is closed no more.
-    reopen(world.tickets["t1"].id, actor=make_user("manager"), expected_version=None,
+    reopen(hand_built.tickets["t1"].id, actor=make_user("manager"), expected_version=None,
            reason="لم تصل السلة بعد")
     rollup.refresh(now=now)
     found = queries.satisfaction(Filters(NOVEMBER), now)
