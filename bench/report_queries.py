@@ -3,6 +3,8 @@ one-second budget, without HTTP and templates; ``bench.run`` measures the pages)
 
     FLASK_DEBUG=1 DATABASE_URL=sqlite:////tmp/seed.db .venv/bin/python -m bench.report_queries
     … --explain times      # also print the plans of this report's queries
+    … --rebuild            # first rebuild the daily rollup (timed), then measure
+    … --live               # the live queries only (the rollup ignored): the figures before it
 
 For this Hijri month, the last twelve months, and the year for one channel, it prints p50
 and p95 (ms) over ``--repeat`` runs per report, and the slowest p95 of each period.
@@ -22,7 +24,7 @@ from helpdesk import create_app
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.dates import to_riyadh
-from helpdesk.reports import queries
+from helpdesk.reports import queries, rollup
 from helpdesk.reports.periods import gregorian_period
 from helpdesk.reports.queries import Filters
 from helpdesk.reports.services import default_period, field_visit_channels
@@ -48,10 +50,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", nargs="*", default=[], help="reports whose plans to print")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="rebuild the daily rollup first (every day since the first ticket)")
+    parser.add_argument("--live", action="store_true",
+                        help="ignore the rollup: every period read from the tickets")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     app = create_app()
+    if args.live:
+        app.config["REPORTS_ROLLUP_MIN_TICKETS"] = 10**12
     with app.test_request_context():
+        if args.rebuild:
+            start = time.perf_counter()
+            days = rollup.rebuild()
+            log.info("rollup rebuilt: %d days in %.1f s", days, time.perf_counter() - start)
+            start = time.perf_counter()
+            rollup.refresh()
+            log.info("worker refresh (nothing changed): %.1f s", time.perf_counter() - start)
         today = to_riyadh(utcnow()).date()
         year = gregorian_period(today - timedelta(days=364), today)
         periods = {
@@ -60,7 +75,7 @@ def main() -> None:
             "twelve months, phone": Filters(year, channel_key="phone"),
         }
         reports = _reports(field_visit_channels())
-        log.info("%s", db.engine.dialect.name)
+        log.info("%s, %s", db.engine.dialect.name, "live" if args.live else "rollup")
         log.info("%-22s %-14s %8s %8s", "period", "report", "p50 ms", "p95 ms")
         over = False
         for name, filters in periods.items():

@@ -15,6 +15,7 @@ from helpdesk.channels.services import channel_statuses
 from helpdesk.devdata.demo import demo_command
 from helpdesk.devdata.seed import seed_command
 from helpdesk.notifications.tick import tick
+from helpdesk.reports import rollup
 from helpdesk.validation import ValidationError
 from helpdesk.worker import create_consumer
 
@@ -96,3 +97,16 @@ def create_token_command(email: str, scopes: str, name: str) -> None:
         raise SystemExit(1) from None
     click.echo(f"token {token.prefix} for {user.email}, scopes {','.join(token.scopes)}")
     click.echo(secret)
+
+
+reports_cli = AppGroup("reports", help="The reports' daily rollup.")
+helpdesk_cli.add_command(reports_cli)
+
+
+@reports_cli.command("rebuild")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Rebuild the last N whole days (default: every day since the first ticket).")
+def reports_rebuild_command(days: int | None) -> None:
+    """Rebuild the reports' daily rollup from the tickets (idempotent)."""
+    built = rollup.rebuild(days)
+    click.echo(f"rolled up {built} day(s)")

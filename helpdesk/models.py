@@ -20,6 +20,7 @@ from helpdesk.notifications.models import (
     NotificationPreference,
     TicketAction,
 )
+from helpdesk.reports.models import report_days, report_rollup_days, report_rollup_state
 from helpdesk.routing.models import RoutingRule, TeamTurn
 from helpdesk.satisfaction.models import FollowUp, KioskPass, ReviewMark, Survey
 from helpdesk.search.models import ContactSearchDocument, TicketSearchDocument
@@ -59,4 +60,5 @@ __all__ = [
     "RoutingRule", "TeamTurn", "FollowUp", "KioskPass", "ReviewMark", "Survey",
     "Notification", "NotificationEmail", "NotificationPreference", "TicketAction",
     "SlaTarget",
+    "report_days", "report_rollup_days", "report_rollup_state",
 ]

@@ -26,6 +26,7 @@ from helpdesk.applications.services import purge_expired_drafts
 from helpdesk.db_types import utcnow
 from helpdesk.notifications.tick import tick
 from helpdesk.outbox.delivery import deliver, due_message_ids
+from helpdesk.reports.rollup import refresh as refresh_reports_rollup
 from helpdesk.tickets.events import MessageQueued, WebhookDeliveriesQueued
 from helpdesk.webhooks.tasks import register_webhook_tasks
 
@@ -45,6 +46,7 @@ class WorkerTasks:
     # deliver_webhooks(subscription_id): one subscriber's queue, in order; and its sweep
     deliver_webhooks: TaskWrapper | None = None
     sweep_webhooks: TaskWrapper | None = None
+    refresh_reports: TaskWrapper | None = None  # periodic: the reports' daily rollup
 
 
 def huey_path(config: dict[str, Any]) -> Path:
@@ -105,10 +107,19 @@ def _register_tasks(huey: Huey, app: Flask) -> WorkerTasks:
         if removed:
             log.info("removed %d expired support request draft(s)", removed)
 
+    @huey.periodic_task(crontab(minute="*/10"), name="reports_rollup")
+    @huey.lock_task("reports_rollup")
+    def reports_rollup_task() -> None:
+        # The reports' daily rollup: yesterday and the past days changed since the last pass.
+        with app.app_context():
+            built = refresh_reports_rollup()
+        if built:
+            log.info("reports: rolled up %d day(s)", built)
+
     deliver_webhooks, sweep_webhooks = register_webhook_tasks(huey, app)
     return WorkerTasks(huey=huey, deliver=deliver_task, sweep_outbox=sweep_task,
                        tick=tick_task, deliver_webhooks=deliver_webhooks,
-                       sweep_webhooks=sweep_webhooks)
+                       sweep_webhooks=sweep_webhooks, refresh_reports=reports_rollup_task)
 
 
 def get_worker(app: Flask | None = None) -> WorkerTasks:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from helpdesk.committee.models import CommitteeDecision
 from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.dates import to_riyadh
+from helpdesk.reports import rollup
 from helpdesk.reports.periods import RIYADH_OFFSET_HOURS, Period
 from helpdesk.satisfaction.models import ReviewMark
 from helpdesk.tickets.models import OPEN_TICKET_SQL, Event, Rating, Ticket
@@ -136,13 +137,35 @@ class Volume:
         return totals
 
 
-def volume(filters: Filters) -> Volume:
+def _live_part(filters: Filters, live: Period) -> Filters:
+    return replace(filters, period=live)
+
+
+def _rebucket(key: str, period: Period) -> str:
+    """A live part's bucket key in the whole period's buckets (days, or months)."""
+    return key if period.by_day else key[:7]
+
+
+def volume(filters: Filters, now: datetime | None = None) -> Volume:
+    """Tickets received, by bucket, channel and kind: the days rolled up from the rollup,
+    the others (today) from the tickets."""
+    parts = rollup.split(filters, now)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    if parts.rolled is not None:
+        counts.update(rollup.volume_counts(filters, parts.rolled))
+    if parts.live is not None:
+        for (key, channel, kind), n in _live_volume(_live_part(filters, parts.live)).items():
+            counts[(_rebucket(key, filters.period), channel, kind)] += n
+    return Volume(dict(counts))
+
+
+def _live_volume(filters: Filters) -> dict[tuple[str, str, str], int]:
     bucket = _local_bucket(Ticket.created_at, filters.period.by_day).label("bucket")
     rows = db.session.execute(
         select(bucket, Ticket.channel_key, Ticket.kind, func.count())
         .where(*_created_terms(filters))
         .group_by(bucket, Ticket.channel_key, Ticket.kind))
-    return Volume({(b, channel, kind): n for b, channel, kind, n in rows})
+    return {(b, channel, kind): n for b, channel, kind, n in rows}
 
 
 # ---------------------------------------------------------------------------------------
@@ -216,8 +239,48 @@ def _first_responses(terms: list[ColumnElement[bool]]) -> Any:
 def times(filters: Filters, now: datetime | None = None) -> Times:
     """Over the tickets created in the period: time to the first public reply; time to
     closing (closed tickets; cancelled ones are not resolutions); the share of tickets
-    answered and closed by their due times, among those whose due time has come."""
+    answered and closed by their due times, among those whose due time has come.
+    The days rolled up come from the rollup (percentiles from its histograms), the others
+    (today) from the tickets."""
     now = now or utcnow()
+    parts = rollup.split(filters, now)
+    if parts.rolled is None:
+        return _live_times(filters, now)
+    rolled = rollup.times(filters, parts.rolled)
+    first_response, resolution = rolled.first_response, rolled.resolution
+    counts = [rolled.tickets, rolled.first_response_met, rolled.first_response_missed,
+              rolled.resolution_met, rolled.resolution_missed]
+    if parts.live is not None:
+        live_filters = _live_part(filters, parts.live)
+        live = _live_times(live_filters, now)
+        counts = [a + b for a, b in zip(counts, (
+            live.tickets, live.first_response_met, live.first_response_missed,
+            live.resolution_met, live.resolution_missed), strict=True)]
+        first_seconds, resolution_seconds = _live_durations(live_filters)
+        first_response = [a + b for a, b in zip(
+            first_response, rollup.histogram(first_seconds), strict=True)]
+        resolution = [a + b for a, b in zip(
+            resolution, rollup.histogram(resolution_seconds), strict=True)]
+    percentile = rollup.histogram_percentile
+    return Times(counts[0], percentile(first_response, 0.5), percentile(first_response, 0.9),
+                 percentile(resolution, 0.5), percentile(resolution, 0.9), *counts[1:])
+
+
+def _live_durations(filters: Filters) -> tuple[list[float], list[float]]:
+    """The first-response and resolution times (seconds) of the selected tickets."""
+    terms = _created_terms(filters)
+    first = _first_responses(terms)
+    joined = Ticket.__table__.outerjoin(first, first.c.ticket_id == Ticket.id)
+    responses = [float(n) for n in db.session.scalars(
+        select(_seconds_between(first.c.responded, Ticket.created_at)).select_from(joined)
+        .where(*terms, first.c.responded.is_not(None)))]
+    resolutions = [float(n) for n in db.session.scalars(
+        select(_seconds_between(Ticket.closed_at, Ticket.created_at))
+        .where(*terms, unindexed(Ticket.status) == "closed", Ticket.closed_at.is_not(None)))]
+    return responses, resolutions
+
+
+def _live_times(filters: Filters, now: datetime) -> Times:
     terms = _created_terms(filters)
     first = _first_responses(terms)
     responded = first.c.responded
@@ -332,9 +395,57 @@ def _averages(column: Any, terms: list[ColumnElement[bool]]) -> dict[Any, Averag
     return {key: Average(int(n), int(total or 0)) for key, n, total in rows}
 
 
-def satisfaction(filters: Filters) -> Satisfaction:
+def satisfaction(filters: Filters, now: datetime | None = None) -> Satisfaction:
     """Ratings given in the period on the selected tickets; the response rate is the share
-    of the tickets closed in the period that were rated."""
+    of the tickets closed in the period that were rated. The days rolled up come from the
+    rollup, the others (today) from the tickets."""
+    parts = rollup.split(filters, now)
+    if parts.rolled is None:
+        return _live_satisfaction(filters)
+    found = rollup.ratings(filters, parts.rolled)
+    distribution = {stars: 0 for stars in STARS}
+    trend: dict[str, list[int]] = defaultdict(lambda: [0] * len(STARS))
+    for day, counts in found.by_day.items():
+        key = day.isoformat() if filters.period.by_day else day.strftime("%Y-%m")
+        trend[key] = [a + b for a, b in zip(trend[key], counts, strict=True)]
+        for stars, n in zip(STARS, counts, strict=True):
+            distribution[stars] += n
+
+    def average(counts: list[int]) -> Average:
+        return Average(sum(counts), sum(stars * n for stars, n in zip(STARS, counts, strict=True)))
+
+    result = Satisfaction(
+        distribution=distribution,
+        trend={key: average(counts) for key, counts in trend.items()},
+        by_channel={key: average(c) for key, c in found.by_dimension["channel_key"].items()},
+        by_service={key: average(c) for key, c in found.by_dimension["service_id"].items()},
+        by_team={key: average(c) for key, c in found.by_dimension["team_id"].items()},
+        closed_tickets=found.closed, rated_closed_tickets=found.rated_closed)
+    if parts.live is None:
+        return result
+    live = _live_satisfaction(_live_part(filters, parts.live))
+
+    def added(one: dict[Any, Average], other: dict[Any, Average],
+              rekey: Any = lambda key: key) -> dict[Any, Average]:
+        merged = dict(one)
+        for key, value in other.items():
+            key = rekey(key)
+            before = merged.get(key, Average(0, 0))
+            merged[key] = Average(before.ratings + value.ratings, before.stars + value.stars)
+        return merged
+
+    return Satisfaction(
+        distribution={stars: result.distribution[stars] + live.distribution[stars]
+                      for stars in STARS},
+        trend=added(result.trend, live.trend, lambda key: _rebucket(key, filters.period)),
+        by_channel=added(result.by_channel, live.by_channel),
+        by_service=added(result.by_service, live.by_service),
+        by_team=added(result.by_team, live.by_team),
+        closed_tickets=result.closed_tickets + live.closed_tickets,
+        rated_closed_tickets=result.rated_closed_tickets + live.rated_closed_tickets)
+
+
+def _live_satisfaction(filters: Filters) -> Satisfaction:
     terms = [*_in_period(Rating.created_at, filters.period), *_dimension_terms(filters)]
     distribution = {stars: 0 for stars in STARS}
     for stars, average in _averages(Rating.stars, terms).items():
@@ -358,11 +469,27 @@ def satisfaction(filters: Filters) -> Satisfaction:
 # ---------------------------------------------------------------------------------------
 # Branch representatives' visits
 
-def visits(filters: Filters, channel_keys: Sequence[str]) -> dict[tuple[int | None, str], int]:
+def visits(filters: Filters, channel_keys: Sequence[str],
+           now: datetime | None = None) -> dict[tuple[int | None, str], int]:
     """Tickets of the field-visit channels created in the period: (branch id, month) →
-    visits. The caller names the channels (those declaring the field-visits capability)."""
+    visits. The caller names the channels (those declaring the field-visits capability).
+    The days rolled up come from the rollup, the others (today) from the tickets."""
     if not channel_keys or (filters.channel_key and filters.channel_key not in channel_keys):
         return {}
+    parts = rollup.split(filters, now)
+    if parts.rolled is None:
+        return _live_visits(filters, channel_keys)
+    counts: Counter[tuple[int | None, str]] = Counter()
+    for branch_id, day, n in rollup.created_by(filters, parts.rolled, "branch_id", "day",
+                                               channels=channel_keys):
+        counts[(branch_id, day.strftime("%Y-%m"))] += n
+    if parts.live is not None:
+        counts.update(_live_visits(_live_part(filters, parts.live), channel_keys))
+    return dict(counts)
+
+
+def _live_visits(filters: Filters,
+                 channel_keys: Sequence[str]) -> dict[tuple[int | None, str], int]:
     month = _local_bucket(Ticket.created_at, False).label("month")
     rows = db.session.execute(
         select(Ticket.branch_id, month, func.count())
@@ -382,7 +509,18 @@ class Suggestions:
     by_channel: dict[str, int] = field(default_factory=dict)
 
 
-def suggestions_received(filters: Filters) -> dict[str, int]:
+def suggestions_received(filters: Filters, now: datetime | None = None) -> dict[str, int]:
+    parts = rollup.split(filters, now)
+    if parts.rolled is None:
+        return _live_suggestions_received(filters)
+    counts: Counter[str] = Counter({key: n for key, n in rollup.created_by(
+        filters, parts.rolled, "channel_key", kind="suggestion")})
+    if parts.live is not None:
+        counts.update(_live_suggestions_received(_live_part(filters, parts.live)))
+    return dict(counts)
+
+
+def _live_suggestions_received(filters: Filters) -> dict[str, int]:
     rows = db.session.execute(
         select(Ticket.channel_key, func.count())
         .where(*_created_terms(filters), unindexed(Ticket.kind) == "suggestion")
@@ -399,6 +537,6 @@ def suggestions_acted_on(filters: Filters) -> int:
                ReviewMark.status == "acted_on")) or 0)
 
 
-def suggestions(filters: Filters) -> Suggestions:
-    by_channel = suggestions_received(filters)
+def suggestions(filters: Filters, now: datetime | None = None) -> Suggestions:
+    by_channel = suggestions_received(filters, now)
     return Suggestions(sum(by_channel.values()), suggestions_acted_on(filters), by_channel)

@@ -309,8 +309,8 @@ def _short_labels(period: Period, language: str) -> tuple[str, ...]:
                  for label in labels)
 
 
-def volume_reports(filters: Filters, names: _Names) -> list[Report]:
-    found = queries.volume(filters)
+def volume_reports(filters: Filters, names: _Names, now: Any = None) -> list[Report]:
+    found = queries.volume(filters, now)
     by_channel: dict[str, dict[str, int]] = {}
     by_kind: dict[str, dict[str, int]] = {}
     for (bucket, channel, kind), n in found.counts.items():
@@ -404,8 +404,8 @@ def _average_rows(averages: Mapping[Any, queries.Average], label: Callable[[Any]
     return tuple(sorted(rows, key=lambda row: row[0]))
 
 
-def satisfaction_reports(filters: Filters, names: _Names) -> list[Report]:
-    found = queries.satisfaction(filters)
+def satisfaction_reports(filters: Filters, names: _Names, now: Any = None) -> list[Report]:
+    found = queries.satisfaction(filters, now)
     average_columns = (Column(_("Average rating"), AVERAGE), Column(_("Ratings")))
     period = filters.period
     trend_rows = []
@@ -445,8 +445,8 @@ def satisfaction_reports(filters: Filters, names: _Names) -> list[Report]:
     ]
 
 
-def visits_report(filters: Filters, names: _Names) -> Report:
-    found = queries.visits(filters, field_visit_channels())
+def visits_report(filters: Filters, names: _Names, now: Any = None) -> Report:
+    found = queries.visits(filters, field_visit_channels(), now)
     months = sorted({month for _branch, month in found})
     branches = sorted({branch for branch, _month in found},
                       key=lambda key: names.of(names.branches, key))
@@ -462,8 +462,8 @@ def visits_report(filters: Filters, names: _Names) -> Report:
                   chart="stacked", series=tuple(range(1, len(months) + 1)))
 
 
-def suggestions_report(filters: Filters, names: _Names) -> Report:
-    found = queries.suggestions(filters)
+def suggestions_report(filters: Filters, names: _Names, now: Any = None) -> Report:
+    found = queries.suggestions(filters, now)
     rows: list[tuple[Any, ...]] = [
         (names.channel(key), n) for key, n in sorted(found.by_channel.items())]
     rows.append((_("Suggestions received"), found.received))
@@ -486,13 +486,13 @@ SECTIONS = (
 
 # Each section's reports, built together (they share their query).
 BUILDERS: dict[str, Callable[[Filters, Any, Any], list[Report]]] = {
-    "volume": lambda filters, names, now: volume_reports(filters, names),
+    "volume": lambda filters, names, now: volume_reports(filters, names, now),
     "backlog": lambda filters, names, now: [backlog_report(filters, now)],
     "times": lambda filters, names, now: times_reports(filters, now),
     "committee": lambda filters, names, now: committee_reports(filters, names),
-    "satisfaction": lambda filters, names, now: satisfaction_reports(filters, names),
-    "visits": lambda filters, names, now: [visits_report(filters, names)],
-    "suggestions": lambda filters, names, now: [suggestions_report(filters, names)],
+    "satisfaction": lambda filters, names, now: satisfaction_reports(filters, names, now),
+    "visits": lambda filters, names, now: [visits_report(filters, names, now)],
+    "suggestions": lambda filters, names, now: [suggestions_report(filters, names, now)],
 }
 # Which section builds each report (the export of one report runs only its section).
 REPORT_SECTIONS = {
