@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from helpdesk.errors import StartupError
 
@@ -58,6 +59,18 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type = int)
     if value <= 0:
         raise StartupError(f"{name} must be greater than zero")
     return value
+
+
+def _base_url(env: Mapping[str, str], name: str) -> str | None:
+    """An absolute http(s) address without a trailing slash, or None when unset."""
+    raw = env.get(name, "").strip().rstrip("/")
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise StartupError(f"{name} must be an http(s) address such as "
+                           f"https://sila.example.org, not {raw!r}")
+    return raw
 
 
 MAX_TRUSTED_PROXIES = 5
@@ -183,6 +196,13 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "LOGIN_RATE_LIMIT": "10 per minute",
         # Per API token (per address without one); e.g. "600 per minute".
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "").strip() or "600 per minute",
+        # The public address links sent by the worker are built on (a survey's reminder),
+        # where no request tells the host.
+        "PORTAL_BASE_URL": _base_url(env, "PORTAL_BASE_URL"),
+        "NOTIFICATIONS_POLL_SECONDS": _number(env, "NOTIFICATIONS_POLL_SECONDS", 20, float),
+        "MISSING_ITEMS_REMINDER_WORKING_DAYS": _number(
+            env, "MISSING_ITEMS_REMINDER_WORKING_DAYS", 3),
+        "REPORTS_ROLLUP_MIN_TICKETS": _number(env, "REPORTS_ROLLUP_MIN_TICKETS", 20000),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "PASSWORD_HASHER": {},  # argon2 defaults; tests pass light parameters
         "HELPDESK_ENV": {k: v for k, v in env.items() if k.startswith("HELPDESK_")},

@@ -139,3 +139,21 @@ def test_wsgi_starts_with_a_reachable_database(tmp_path):
 
 def test_a_form_stays_valid_for_a_working_day_not_flask_wtfs_hour():
     assert load_config({"FLASK_DEBUG": "1"})["WTF_CSRF_TIME_LIMIT"] == 12 * 3600
+
+
+def test_the_public_address_for_links_the_worker_sends_is_checked():
+    assert load_config({"FLASK_DEBUG": "1"})["PORTAL_BASE_URL"] is None
+    config = load_config({"FLASK_DEBUG": "1", "PORTAL_BASE_URL": "https://sila.example.org/"})
+    assert config["PORTAL_BASE_URL"] == "https://sila.example.org"
+    for wrong in ("sila.example.org", "ftp://sila.example.org", "https://"):
+        with pytest.raises(StartupError, match="PORTAL_BASE_URL"):
+            load_config({"FLASK_DEBUG": "1", "PORTAL_BASE_URL": wrong})
+
+
+def test_the_clocks_and_reports_settings_are_numbers_above_zero():
+    config = load_config({"FLASK_DEBUG": "1", "NOTIFICATIONS_POLL_SECONDS": "5",
+                          "MISSING_ITEMS_REMINDER_WORKING_DAYS": "2"})
+    assert (config["NOTIFICATIONS_POLL_SECONDS"], config["MISSING_ITEMS_REMINDER_WORKING_DAYS"],
+            config["REPORTS_ROLLUP_MIN_TICKETS"]) == (5.0, 2, 20000)
+    with pytest.raises(StartupError, match="NOTIFICATIONS_POLL_SECONDS"):
+        load_config({"FLASK_DEBUG": "1", "NOTIFICATIONS_POLL_SECONDS": "0"})
