@@ -6,26 +6,23 @@ The person has no account: they reach a ticket by its number and phone, or by a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from helpdesk.casework import services as casework
 from helpdesk.contacts.identifiers import InvalidIdentifier, normalise_phone
-from helpdesk.db_types import utcnow
 from helpdesk.extensions import db
 from helpdesk.i18n.normalise import to_ascii_digits
 from helpdesk.portal.texts import STATUS_TEXTS
 from helpdesk.satisfaction import services as satisfaction
 from helpdesk.tickets.models import Attachment, Event, Rating, Ticket
+from helpdesk.tickets.person_change import change_as_person
 from helpdesk.tickets.queries import timeline
 from helpdesk.tickets.services import changing, clean_text, new_tracking_secret
 from helpdesk.uploads import check_field, store_checked
@@ -37,7 +34,6 @@ MAX_REPLY = 5_000
 MAX_COMMENT = 2_000
 MAX_NUMBER = 32
 
-T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------------------------
@@ -130,31 +126,6 @@ def revoke_tracking_link(ticket: Ticket | int | str, actor: Any) -> Ticket:
 # ---------------------------------------------------------------------------------------
 # The person's changes: one unit of work each
 
-def _as_person(ticket_id: int, work: Callable[[Ticket, datetime], T]) -> T:
-    """Run ``work`` on a fresh copy of the ticket and commit; a staff change committed in
-    between (stale version) is retried once on the new state, so the person's words are
-    never lost to a race they cannot see."""
-    for attempt in range(2):
-        ticket = db.session.get(Ticket, ticket_id, populate_existing=True)
-        if ticket is None:
-            raise LookupError(ticket_id)
-        now = utcnow()
-        try:
-            result = work(ticket, now)
-            ticket.updated_at = now  # bumps the version: staff forms see the change
-            db.session.commit()
-        except (StaleDataError, IntegrityError):
-            db.session.rollback()
-            if attempt:
-                raise
-            continue
-        except BaseException:
-            db.session.rollback()
-            raise
-        return result
-    raise AssertionError("unreachable")
-
-
 def document_max_bytes() -> int:
     return int(current_app.config.get("PORTAL_DOCUMENT_MAX_BYTES", DEFAULT_DOCUMENT_MAX_BYTES))
 
@@ -207,7 +178,7 @@ def add_reply(ticket: Ticket, *, body: Any, document: FileStorage | None = None,
                                           now=now)
         return event
 
-    return _as_person(ticket.id, work)
+    return change_as_person(ticket.id, work)
 
 
 # ---------------------------------------------------------------------------------------

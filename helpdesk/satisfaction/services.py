@@ -11,7 +11,7 @@ import hmac
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
@@ -19,8 +19,6 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import and_, exists, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk.accounts.models import Team
 from helpdesk.accounts.permissions import can
@@ -41,6 +39,7 @@ from helpdesk.tickets.errors import PermissionDenied, TicketNotFound
 from helpdesk.tickets.events import ServiceRated, TicketDecided, TicketTransitioned
 from helpdesk.tickets.models import Event, Rating, Ticket
 from helpdesk.tickets.outbox import queue_message
+from helpdesk.tickets.person_change import change_as_person
 from helpdesk.tickets.queries import TicketRef, ticket_access
 from helpdesk.tickets.states import TERMINAL_STATUSES
 from helpdesk.validation import ValidationError
@@ -61,7 +60,6 @@ DECISION_ACTIONS = frozenset({"approve", "reject"})
 SURVEY_SALT = "sila.satisfaction.survey"
 KIOSK_SALT = "sila.satisfaction.kiosk"
 
-T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------------------------
@@ -274,30 +272,6 @@ def clean_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _as_person(ticket_id: int, work: Callable[[Ticket, datetime], T]) -> T:
-    """The person's change in one unit of work; a staff change committed in between (a
-    stale version) is retried once on the new state."""
-    for attempt in range(2):
-        ticket = db.session.get(Ticket, ticket_id, populate_existing=True)
-        if ticket is None:
-            raise LookupError(ticket_id)
-        now = utcnow()
-        try:
-            result = work(ticket, now)
-            ticket.updated_at = now  # bumps the version: staff forms see the change
-            db.session.commit()
-        except (StaleDataError, IntegrityError):
-            db.session.rollback()
-            if attempt:
-                raise
-            continue
-        except BaseException:
-            db.session.rollback()
-            raise
-        return result
-    raise AssertionError("unreachable")
-
-
 def rate(ticket: Ticket, answers: Mapping[str, Any], *, source: str = "portal",
          stage: str | None = None,
          also: Callable[[Ticket, datetime], None] | None = None) -> Rating:
@@ -333,7 +307,7 @@ def rate(ticket: Ticket, answers: Mapping[str, Any], *, source: str = "portal",
         db.session.flush()
         return rating
 
-    return _as_person(ticket.id, work)
+    return change_as_person(ticket.id, work)
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,13 +6,8 @@ after the due time, escalates to the team's lead exactly once."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import re
-import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -29,7 +24,6 @@ from helpdesk.i18n.dates import to_riyadh
 from helpdesk.notifications.models import Notification
 from helpdesk.routing.services import ASSIGN_TEAM, RuleInput, save_rule
 from helpdesk.tickets.models import Event, Ticket
-from tests.conftest import PASSWORD
 from tests.support.browser import (
     DESKTOP,
     PHONE,
@@ -37,39 +31,14 @@ from tests.support.browser import (
     assert_not_reloaded,
     mark,
     shoot,
+    signed_in_page,
     wait_until_settled,
 )
+from tests.support.whatsapp_webhook import SECRET, post_whatsapp_text
 
 pytestmark = pytest.mark.browser
 
-PAYLOAD = Path(__file__).resolve().parents[1] / "plugins" / "payloads" / "whatsapp_text.json"
-SECRET = "app-secret-for-tests"
 COMPLAINT = "عندي شكوى: تأخر صرف السلة الغذائية في فرع الخرج منذ أسبوعين"
-
-
-def post_whatsapp(url: str, sender: str, message_id: str, text: str) -> int:
-    """A signed WhatsApp Cloud API notification, as Meta posts it."""
-    body = json.loads(PAYLOAD.read_text())
-    value = body["entry"][0]["changes"][0]["value"]
-    value["contacts"][0]["wa_id"] = sender
-    value["messages"][0].update({"from": sender, "id": message_id, "text": {"body": text}})
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    digest = hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
-    request = urllib.request.Request(
-        f"{url}/channels/social/webhook", data=raw, method="POST",
-        headers={"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"})
-    with urllib.request.urlopen(request) as response:  # noqa: S310 (our own test server)
-        return response.status
-
-
-def signed_in(new_context, live_server, email: str, viewport):
-    page = new_context(viewport=viewport, locale="ar-SA").new_page()
-    page.goto(f"{live_server.url}/login")
-    page.locator("#field-email").fill(email)
-    page.locator("#field-password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 def test_a_complaint_is_timed_routed_announced_and_escalated_once(new_context, live_server):
@@ -98,7 +67,7 @@ def test_a_complaint_is_timed_routed_announced_and_escalated_once(new_context, l
         db.session.remove()
 
     # The admin sets the targets of what WhatsApp brings (inquiries) and a holiday, on a phone.
-    admin = signed_in(new_context, live_server, "admin@example.org", PHONE)
+    admin = signed_in_page(new_context, live_server, "admin@example.org", PHONE)
     admin.goto(f"{live_server.url}/admin/sla")
     card = admin.get_by_test_id("sla-kind-inquiry")
     card.locator("[name=first_response_days]").fill("0.5")
@@ -119,9 +88,9 @@ def test_a_complaint_is_timed_routed_announced_and_escalated_once(new_context, l
     assert_no_horizontal_scroll(admin)
 
     # Reem's page is open before the complaint arrives.
-    reem = signed_in(new_context, live_server, "reem@example.org", PHONE)
+    reem = signed_in_page(new_context, live_server, "reem@example.org", PHONE)
     mark(reem)
-    assert post_whatsapp(live_server.url, "966550000001", "wamid.journey1", COMPLAINT) == 200
+    assert post_whatsapp_text(live_server.url, "966550000001", "wamid.journey1", COMPLAINT) == 200
 
     with app.app_context():
         ticket = db.session.scalar(select(Ticket).where(Ticket.channel_key == "social"))

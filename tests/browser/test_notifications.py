@@ -12,7 +12,6 @@ from helpdesk.accounts.models import User
 from helpdesk.contacts.models import Contact
 from helpdesk.extensions import db
 from helpdesk.tickets.services import open_ticket
-from tests.conftest import PASSWORD
 from tests.support.browser import (
     DESKTOP,
     PHONE,
@@ -20,6 +19,7 @@ from tests.support.browser import (
     assert_not_reloaded,
     mark,
     shoot,
+    signed_in_page,
     wait_until_settled,
 )
 
@@ -43,25 +43,15 @@ def desk(live_server):
     return number, agent_id
 
 
-def signed_in(new_context, live_server, email: str, viewport):
-    page = new_context(viewport=viewport, locale="ar-SA").new_page()
-    page.goto(f"{live_server.url}/login")
-    page.locator("#field-email").fill(email)
-    page.locator("#field-password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_assignee_sees_the_bell_count_and_the_item_without_reloading(
         new_context, live_server, desk, viewport):
     number, agent_id = desk
-    agent = signed_in(new_context, live_server, "reem@example.org", viewport)
+    agent = signed_in_page(new_context, live_server, "reem@example.org", viewport)
     expect(agent.get_by_test_id("notification-count")).to_have_attribute("data-unread", "0")
     mark(agent)
 
-    manager = signed_in(new_context, live_server, "fahad@example.org", DESKTOP)
+    manager = signed_in_page(new_context, live_server, "fahad@example.org", DESKTOP)
     manager.goto(f"{live_server.url}/tickets/{number}")
     manager.locator("#field-assign-assignee_id").select_option(str(agent_id))
     manager.get_by_test_id("submit-assign").click()
@@ -103,7 +93,7 @@ def test_the_assignee_sees_the_bell_count_and_the_item_without_reloading(
 
 def test_the_preferences_page_is_reached_from_the_bell_and_saves(new_context, live_server,
                                                                  desk):
-    agent = signed_in(new_context, live_server, "reem@example.org", PHONE)
+    agent = signed_in_page(new_context, live_server, "reem@example.org", PHONE)
     agent.get_by_test_id("notification-toggle").click()
     agent.get_by_test_id("notification-preferences-link").click()
     agent.wait_for_url(re.compile(r"/notifications/preferences$"))

@@ -3,12 +3,6 @@ WhatsApp complaints naming the branch reach that branch's team, assigned in turn
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import urllib.request
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -20,27 +14,9 @@ from tests.support.browser import (
     shoot,
     wait_until_settled,
 )
+from tests.support.whatsapp_webhook import SECRET, post_whatsapp_text
 
 pytestmark = pytest.mark.browser
-
-PAYLOAD = Path(__file__).resolve().parents[1] / "plugins" / "payloads" / "whatsapp_text.json"
-SECRET = "app-secret-for-tests"
-
-
-def whatsapp(url: str, sender: str, message_id: str, text: str) -> int:
-    """Post a signed WhatsApp notification to the webhook, as Meta does."""
-    body = json.loads(PAYLOAD.read_text())
-    value = body["entry"][0]["changes"][0]["value"]
-    value["contacts"][0]["wa_id"] = sender
-    value["messages"][0].update({"from": sender, "id": message_id, "text": {"body": text}})
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    digest = hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
-    request = urllib.request.Request(
-        f"{url}/channels/social/webhook", data=raw, method="POST",
-        headers={"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"})
-    with urllib.request.urlopen(request) as response:  # noqa: S310 (our own test server)
-        return response.status
-
 
 def test_an_admin_routes_whatsapp_complaints_naming_a_branch_to_its_team_in_turn(
         page, live_server, sign_in):
@@ -97,7 +73,8 @@ def test_an_admin_routes_whatsapp_complaints_naming_a_branch_to_its_team_in_turn
              "أشتكي من سوء التعامل في فرع الخرج",
              "شكوى ثالثة عن مواعيد فرع الخرج"]
     for n, text in enumerate(texts):
-        assert whatsapp(live_server.url, f"96655000000{n}", f"wamid.routing{n}", text) == 200
+        sent = post_whatsapp_text(live_server.url, f"96655000000{n}", f"wamid.routing{n}", text)
+        assert sent == 200
     with live_server.app.app_context():
         routed = list(db.session.scalars(select(Ticket).where(Ticket.channel_key == "social",
                                                               Ticket.number != earlier)

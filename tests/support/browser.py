@@ -6,6 +6,8 @@ import os
 
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response
 
+from tests.conftest import PASSWORD
+
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
 # Screenshots land here when set (look at them after a layout change).
@@ -107,3 +109,14 @@ class BrowserProblems:
         found += [f"console error: {text} ({url})" for text, url in self.console_errors
                   if not (text.startswith("Failed to load resource") and url in self.answers)]
         return found
+
+
+def signed_in_page(new_context, live_server, email: str, viewport) -> Page:
+    """A new browser (its own cookies) signed in as ``email``, on the home page, in Arabic."""
+    page = new_context(viewport=viewport, locale="ar-SA").new_page()
+    page.goto(f"{live_server.url}/login")
+    page.locator("#field-email").fill(email)
+    page.locator("#field-password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
